@@ -1,0 +1,1 @@
+export { createTestDatabase, ensureTemplateDatabase, type TestDatabase } from './databases.ts';

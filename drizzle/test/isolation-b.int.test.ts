@@ -1,0 +1,3 @@
+import { describeIsolationProbe } from '../../infra/testing/isolation-probe.ts';
+
+describeIsolationProbe('B');
