@@ -1,0 +1,132 @@
+import { Problem } from '@tatkal/waiting-room/service';
+import type { AdmissionClaims } from '@tatkal/waiting-room/tokens';
+import type { BookingApiDeps } from '../deps.ts';
+import { assertCovers } from '../gate/admission.ts';
+import { type BerthType, holdSeats, releaseHold, type SeatRef } from '../inventory/index.ts';
+import { publicHoldId, withInventory } from './journeys.ts';
+
+export interface HoldBody {
+  journeyId: number;
+  classCode: string;
+  quota: string;
+  seatIds?: number[] | undefined;
+  berths?: { count: number; preferences: Array<BerthType | null> } | undefined;
+}
+
+export interface PlacedHold {
+  holdId: string;
+  journeyId: number;
+  classCode: string;
+  quota: string;
+  seats: SeatRef[];
+  expiresAt: string;
+}
+
+function refusal(reason: string, body: HoldBody, extra: Record<string, unknown>): Problem {
+  // PT has no waitlist; TQ and GN offer it when the quota is full.
+  const waitlist =
+    body.quota === 'PT' ? { offered: false } : { offered: true, href: '/v1/waitlist' };
+  switch (reason) {
+    case 'seats_unavailable':
+      return new Problem({
+        status: 409,
+        code: 'seat_unavailable',
+        title: 'Seats not available',
+        detail: 'Some of the seats asked for are held or sold; pick others or join the waitlist.',
+        extensions: { ...extra, waitlist },
+      });
+    case 'not_enough_berths':
+      return new Problem({
+        status: 409,
+        code: 'not_enough_berths',
+        title: 'Not enough berths',
+        detail: `Only ${String(extra.available ?? 0)} berths of ${body.classCode}/${body.quota} are free.`,
+        extensions: { ...extra, waitlist },
+      });
+    case 'token_has_live_hold':
+      return new Problem({
+        status: 409,
+        code: 'hold_exists',
+        title: 'You already hold seats',
+        detail: 'One admission may hold one set of seats at a time: book or release it first.',
+      });
+    case 'inventory_missing':
+      return new Problem({
+        status: 503,
+        code: 'inventory_unavailable',
+        title: 'Inventory not ready',
+        detail: 'The seat inventory is being rebuilt; retry shortly.',
+        headers: { 'retry-after': '1' },
+      });
+    default:
+      return new Problem({
+        status: 422,
+        code: reason,
+        title: 'Seats not valid for this request',
+        detail:
+          reason === 'unknown_seat'
+            ? 'Some seat ids are not seats of this journey.'
+            : 'All seats of a hold must be of one class and quota.',
+        extensions: extra,
+      });
+  }
+}
+
+/** Holds seats for an admitted visitor: named seats or N berths, all or nothing. */
+export async function placeHold(
+  deps: BookingApiDeps,
+  claims: AdmissionClaims,
+  body: HoldBody,
+): Promise<PlacedHold> {
+  assertCovers(claims, body);
+  await withInventory(deps, body.journeyId);
+  const nowMs = deps.now();
+  const tatkal = body.quota === 'TQ' || body.quota === 'PT';
+  const outcome = await holdSeats(deps.redis, deps.prefix, {
+    journeyId: body.journeyId,
+    request: body.seatIds
+      ? { kind: 'seats', seatIds: body.seatIds }
+      : {
+          kind: 'berths',
+          classCode: body.classCode,
+          quota: body.quota,
+          count: body.berths?.count ?? 0,
+          preferences: body.berths?.preferences ?? [],
+        },
+    holder: { subject: claims.sub, tokenJti: claims.jti },
+    ttlMs: tatkal ? deps.settings.tatkalHoldTtlMs : deps.settings.holdTtlMs,
+    nowMs,
+  });
+  if (!outcome.ok) {
+    deps.metrics.holds.inc({ outcome: outcome.reason });
+    if (outcome.reason === 'seats_unavailable') {
+      deps.metrics.seatConflicts.inc({ layer: 'redis_hold' });
+    }
+    throw refusal(outcome.reason, body, {
+      ...(outcome.unavailableSeatIds ? { seatIds: outcome.unavailableSeatIds } : {}),
+      ...(outcome.available === undefined ? {} : { available: outcome.available }),
+    });
+  }
+  // Named seats must be of the class and quota the request (and the token) speaks for.
+  if (
+    outcome.seats.some((seat) => seat.classCode !== body.classCode || seat.quota !== body.quota)
+  ) {
+    await releaseHold(deps.redis, deps.prefix, body.journeyId, outcome.holdId, { nowMs });
+    deps.metrics.holds.inc({ outcome: 'wrong_class_or_quota' });
+    throw new Problem({
+      status: 422,
+      code: 'seat_class_mismatch',
+      title: 'Seats of another class or quota',
+      detail: `The seats asked for are not all ${body.classCode}/${body.quota}.`,
+    });
+  }
+  deps.metrics.holds.inc({ outcome: 'held' });
+  return {
+    holdId: publicHoldId(body.journeyId, outcome.holdId),
+    journeyId: body.journeyId,
+    classCode: body.classCode,
+    quota: body.quota,
+    seats: outcome.seats,
+    expiresAt: new Date(outcome.expiresAtMs).toISOString(),
+  };
+}
