@@ -1,0 +1,3 @@
+import { describeConfigRefusal } from '../../infra/testing/service-contract.ts';
+
+describeConfigRefusal('admission-worker');

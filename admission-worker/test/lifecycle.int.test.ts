@@ -1,0 +1,3 @@
+import { describeServiceLifecycle } from '../../infra/testing/service-contract.ts';
+
+describeServiceLifecycle('admission-worker');
