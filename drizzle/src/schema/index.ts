@@ -6,6 +6,7 @@ export * from './fares.ts';
 export * from './idempotency-keys.ts';
 export * from './journeys.ts';
 export * from './operator-audit-log.ts';
+export * from './operator-tokens.ts';
 export * from './passengers.ts';
 export * from './payments.ts';
 export * from './relations.ts';

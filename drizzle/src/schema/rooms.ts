@@ -2,7 +2,7 @@
 // with its schedule, the scope its admission tokens may book, and the bounds
 // the admission controller must respect.
 import { sql } from 'drizzle-orm';
-import { check, integer, pgTable, text, timestamp } from 'drizzle-orm/pg-core';
+import { boolean, check, integer, pgTable, text, timestamp } from 'drizzle-orm/pg-core';
 import { journeys } from './journeys.ts';
 import { classCodes, isOneOf, isSubsetOf, quotas } from './vocabulary.ts';
 
@@ -35,6 +35,9 @@ export const rooms = pgTable(
     maxAdmitPerSecond: integer('max_admit_per_second').notNull().default(200),
     maxActiveSessions: integer('max_active_sessions').notNull().default(2000),
     latencyTargetMs: integer('latency_target_ms').notNull().default(150),
+    // Operator's emergency brake: admit nobody while set, whatever the controller says
+    // (below pause in precedence, above the bounds).
+    emergencyBrake: boolean('emergency_brake').notNull().default(false),
     powDifficulty: integer('pow_difficulty').notNull().default(0),
     // Pre-queue shuffle: the hash is published before opening, the seed after.
     shuffleSeedHash: text('shuffle_seed_hash'),
