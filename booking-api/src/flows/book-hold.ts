@@ -94,9 +94,7 @@ export async function bookHold(
         await markSeatsSold(deps.redis, deps.prefix, journeyId, [...error.seatIds]);
       await releaseHold(deps.redis, deps.prefix, journeyId, holdId, { nowMs });
     } else if (!(error instanceof Problem) || error.status >= 500) {
-      await releaseHold(deps.redis, deps.prefix, journeyId, holdId, { nowMs }).catch(
-        () => undefined,
-      );
+      await settleAfterFailedCommit(deps, claims, journeyId, holdId, seatIds, nowMs);
     }
     throw error;
   } finally {
@@ -112,4 +110,34 @@ export async function bookHold(
     if (commit.expiresAt) await deps.expiry.schedule(commit.bookingId, commit.expiresAt.getTime());
   }
   return commit;
+}
+
+/**
+ * A commit that failed without an answer (connection lost, timeout) may still have committed,
+ * now or in an earlier attempt of a retried request. Releasing the hold then would free seats
+ * PostgreSQL has sold, and the next visitor to hold them would be refused at commit. So the
+ * hold is released only when PostgreSQL says plainly that it was never booked; when it was, the
+ * seats are marked sold; when PostgreSQL cannot say, the hold is left to run out.
+ */
+async function settleAfterFailedCommit(
+  deps: BookingApiDeps,
+  claims: AdmissionClaims,
+  journeyId: number,
+  holdId: string,
+  seatIds: number[],
+  nowMs: number,
+): Promise<void> {
+  try {
+    const booked = await findBookedHold(deps.db.db, { holdId, subject: claims.sub, journeyId });
+    if (booked) {
+      await markHoldBooked(deps.redis, deps.prefix, journeyId, holdId, seatIds, nowMs, {
+        holder: { subject: claims.sub, tokenJti: claims.jti },
+      });
+    } else {
+      await releaseHold(deps.redis, deps.prefix, journeyId, holdId, { nowMs });
+    }
+  } catch {
+    // PostgreSQL or Redis is failing too: the hold runs out on its own, and any drift left
+    // behind is repaired by the periodic reconcile.
+  }
 }

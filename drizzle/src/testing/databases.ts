@@ -50,6 +50,8 @@ export async function ensureTemplateDatabase(adminUrl: string): Promise<string> 
         [`${templatePrefix}%`, name],
       );
       for (const row of stale.rows) {
+        // PostgreSQL refuses to drop a database still marked as a template.
+        await client.query(`alter database ${quoteIdent(row.datname)} with is_template false`);
         await client.query(`drop database if exists ${quoteIdent(row.datname)} with (force)`);
       }
       if (await databaseExists(client, name)) return name;
