@@ -30,6 +30,15 @@ export function roomNotAcceptingJoins(state: RoomState, opensAt: Date, closesAt:
   });
 }
 
+export const roomDraining = () =>
+  new Problem({
+    status: 409,
+    code: 'room_draining',
+    title: 'The queue takes no new visitors',
+    detail: 'The operator is letting the people already waiting through; no new places are given.',
+    extensions: { state: 'draining' },
+  });
+
 export const ticketMissing = () =>
   new Problem({
     status: 401,

@@ -25,8 +25,9 @@ export interface RoomKeys {
   /** Sorted set of skipped visitors who came back: member = visitor id, score = queue number. */
   returned: string;
   /**
-   * Hash: served (pointer), admittedTotal, skippedTotal, updatedMs, opened; with a pre-queue
-   * shuffle also sealed, prequeueCount, prequeueBase, shuffleApplied, shuffleSeedHash.
+   * Hash: served (pointer), admittedTotal, skippedTotal, updatedMs, opened, draining (an
+   * operator's drain: no new places); with a pre-queue shuffle also sealed, prequeueCount,
+   * prequeueBase, shuffleApplied, shuffleSeedHash.
    */
   state: string;
   /** List of recent admission batches "<epoch ms>:<count>", newest first, bounded. */

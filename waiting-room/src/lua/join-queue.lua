@@ -3,7 +3,7 @@
   has: one place per visitor, however many tabs, devices or retries.
 
   KEYS[1] visitors     hash visitor -> queue number, or "p" while in the shuffled pre-queue
-  KEYS[2] state        hash; reads served, sealed
+  KEYS[2] state        hash; reads served, sealed, draining
   KEYS[3] seq          string, last queue number issued
   KEYS[4] stream       stream, entry id "<number>-0", field v = visitor
   KEYS[5] seen         hash queue number -> last-seen epoch seconds (waiting visitors only)
@@ -19,13 +19,15 @@
   sealed, takes the next queue number; in "fifo_shuffle" mode before sealing it
   is appended to the pre-queue join log and gets its number when the shuffled
   queue opens. A waiting visitor who joins again is alive: its last-seen time
-  is refreshed.
+  is refreshed. While the operator drains the room (state field draining = "1")
+  visitors who already have a place get it back, but nobody new gets one.
 
   Returns {number, created, status}:
     number   queue number, 0 while in the pre-queue (no number yet)
     created  1 when this call made the place, 0 when it already existed
     status   "waiting" | "prequeue" | "admitted" | "skipped"
-  Errors (returned as a bare integer): -6 BadArgument (unknown mode, bad time).
+  Errors (returned as a bare integer): -6 BadArgument (unknown mode, bad time),
+  -7 Draining (a new visitor while the room is draining).
 ]]
 local visitor = ARGV[1]
 local nowMs = tonumber(ARGV[2])
@@ -46,6 +48,8 @@ if place then
   end
   return {number, 0, 'waiting'}
 end
+
+if redis.call('HGET', KEYS[2], 'draining') == '1' then return -7 end
 
 if mode == 'fifo_shuffle' and redis.call('HGET', KEYS[2], 'sealed') ~= '1' then
   -- Explicit ids make the arrival index part of the log; nothing is ever deleted from it.

@@ -14,6 +14,7 @@ export {
   seedHash,
   verifyShuffle,
 } from './fairness.ts';
+export { isRoomDraining, setRoomDraining } from './drain.ts';
 export { HeartbeatBatcher, type HeartbeatBatcherOptions } from './heartbeat-batcher.ts';
 export { type JoinResult, joinQueue } from './join-queue.ts';
 export {

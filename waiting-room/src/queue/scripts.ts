@@ -114,6 +114,7 @@ export const QueueErrorCode = {
   SeedMismatch: -4,
   NotInPrequeue: -5,
   BadArgument: -6,
+  Draining: -7,
 } as const;
 export type QueueErrorCode = (typeof QueueErrorCode)[keyof typeof QueueErrorCode];
 export type QueueErrorName = keyof typeof QueueErrorCode;
@@ -125,6 +126,7 @@ const errorMessages: Record<QueueErrorName, string> = {
   SeedMismatch: 'the shuffled pre-queue was derived from another seed',
   NotInPrequeue: 'a visitor to place is not waiting in the pre-queue',
   BadArgument: 'a script argument is malformed',
+  Draining: 'the room is draining: it takes no new visitors',
 };
 
 export class QueueError extends Error {

@@ -5,13 +5,14 @@ import {
   joinRateLimited,
   proofOfWorkRefused,
   queueUnavailable,
+  roomDraining,
   roomNotAcceptingJoins,
   roomNotFound,
   roomPreparing,
   ticketInvalid,
   ticketWrongRoom,
 } from '../problems.ts';
-import { joinQueue } from '../queue/index.ts';
+import { joinQueue, QueueError } from '../queue/index.ts';
 import { acceptsJoins, effectiveRoomState, type Room } from '../rooms/room.ts';
 import { Problem } from '../service/index.ts';
 import { newVisitorId, type QueueTicket, signTicket, verifyTicket } from './ticket.ts';
@@ -96,7 +97,10 @@ export async function joinVisitor(deps: WaitingRoomDeps, input: JoinInput): Prom
   }
 
   const joined = await orUnavailable(
-    joinQueue(deps.redis, keys, { visitor, nowMs, mode: room.mode }),
+    joinQueue(deps.redis, keys, { visitor, nowMs, mode: room.mode }).catch((error: unknown) => {
+      if (error instanceof QueueError && error.reason === 'Draining') throw roomDraining();
+      throw error;
+    }),
   );
   const ticket: QueueTicket = {
     room: room.id,
