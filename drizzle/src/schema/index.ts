@@ -5,6 +5,7 @@ export * from './coaches.ts';
 export * from './fares.ts';
 export * from './idempotency-keys.ts';
 export * from './journeys.ts';
+export * from './notifications.ts';
 export * from './operator-audit-log.ts';
 export * from './operator-tokens.ts';
 export * from './passengers.ts';
