@@ -2,4 +2,4 @@
 export { bookHold } from './book-hold.ts';
 export { reconcileJourneys, withInventory } from './journeys.ts';
 export { type HoldBody, type PlacedHold, placeHold } from './place-hold.ts';
-export { type ReturnedSeats, returnSeatsAndPromote } from './return-seats.ts';
+export { type ReturnedSeats, type ReturnSeatsDeps, returnSeatsAndPromote } from './return-seats.ts';

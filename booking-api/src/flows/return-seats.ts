@@ -3,6 +3,12 @@ import { promoteWaitlist } from '../bookings/index.ts';
 import type { BookingApiDeps } from '../deps.ts';
 import { markSeatsSold, returnSeats } from '../inventory/index.ts';
 
+/** What returning seats needs of the service (the admission worker passes its own). */
+export type ReturnSeatsDeps = Pick<BookingApiDeps, 'db' | 'redis' | 'prefix' | 'expiry' | 'now'> & {
+  metrics: Pick<BookingApiDeps['metrics'], 'bookings'>;
+  settings: Pick<BookingApiDeps['settings'], 'paymentWindowMs'>;
+};
+
 export interface ReturnedSeats {
   journeyId: number;
   classCode: ClassCode;
@@ -16,7 +22,7 @@ export interface ReturnedSeats {
  * order (TQ and GN; PT has none) and the seats it took are sold again.
  */
 export async function returnSeatsAndPromote(
-  deps: BookingApiDeps,
+  deps: ReturnSeatsDeps,
   returned: ReturnedSeats,
 ): Promise<number> {
   if (returned.seatIds.length === 0) return 0;
