@@ -14,6 +14,9 @@
   KEYS[6] skipped       hash queue number -> visitor, passed over and not back yet
   KEYS[7] returned      sorted set, member visitor, score queue number
   KEYS[8] admissionLog  list "<epoch ms>:<count>", newest first
+  KEYS[9] fence         string holding the caller's lock token (any key of the room when
+                        ARGV[6] is empty); lets a lock holder admit only while it still holds
+                        the lock, checked in the same atomic step as the admission
 
   ARGV[1] n, how many to admit at most (>= 0)
   ARGV[2] now, epoch ms
@@ -21,6 +24,7 @@
           (last-seen times are whole seconds; the comparison rounds in the visitor's favour)
   ARGV[4] maxScan, how many queue entries to examine at most
   ARGV[5] how many admission-log entries to keep
+  ARGV[6] expected value of KEYS[9], or "" to admit without a fence check
 
   Numbers prequeueBase+1 .. prequeueBase+prequeueCount belong to the shuffled
   pre-queue and are read from KEYS[3]; the walk stops at the first of them
@@ -28,7 +32,8 @@
 
   Returns {servedUpTo, skippedCount, number1, visitor1, number2, visitor2, ...}
   with the admitted visitors in admission order.
-  Errors (returned as a bare integer): -6 BadArgument.
+  Errors (returned as a bare integer): -6 BadArgument, -8 FenceLost (KEYS[9] does not
+  hold ARGV[6]: the caller's lock expired or passed to another holder; nothing changed).
 ]]
 local n = tonumber(ARGV[1])
 local now = ARGV[2]
@@ -40,6 +45,7 @@ if not n or n < 0 or not nowMs or not abandonAfterMs or not maxScan or maxScan <
   or not logLength or logLength < 1 then
   return -6
 end
+if ARGV[6] ~= '' and redis.call('GET', KEYS[9]) ~= ARGV[6] then return -8 end
 local cutoffSec = math.floor((nowMs - abandonAfterMs) / 1000)
 
 local st = redis.call('HMGET', KEYS[1], 'served', 'prequeueCount', 'prequeueBase', 'shuffleApplied')

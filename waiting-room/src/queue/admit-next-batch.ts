@@ -21,6 +21,12 @@ export interface AdmitOptions {
   abandonAfterMs: number;
   /** Queue entries examined at most (default max(4n, 1000)), bounding the script's run time. */
   maxScan?: number;
+  /**
+   * Admit only while `key` still holds `token` (a lock holder's fencing token), checked in the
+   * same atomic script: a caller whose lock expired or moved on admits nobody and gets a
+   * QueueError with reason FenceLost. `key` must share the room's hash tag.
+   */
+  fence?: { key: string; token: string };
 }
 
 /** Batches kept in the admission log: two minutes of one-second ticks. */
@@ -52,11 +58,13 @@ export async function admitNextBatch(
     keys.skipped,
     keys.returned,
     keys.admissionLog,
+    options.fence?.key ?? keys.state,
     n,
     options.nowMs,
     options.abandonAfterMs,
     maxScan,
     admissionLogLength,
+    options.fence?.token ?? '',
   );
   failOnErrorCode('admit-next-batch', reply);
   return parseAdmitReply(reply);

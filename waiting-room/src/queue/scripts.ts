@@ -32,11 +32,13 @@ declare module 'ioredis' {
       skipped: string,
       returned: string,
       admissionLog: string,
+      fence: string,
       n: number,
       nowMs: number,
       abandonAfterMs: number,
       maxScan: number,
       logLength: number,
+      expectedFence: string,
     ): Result<unknown, Context>;
     queueRecordHeartbeats(
       state: string,
@@ -81,7 +83,7 @@ interface ScriptDefinition {
 
 const definitions = {
   queueJoin: { file: 'join-queue.lua', numberOfKeys: 8, readOnly: false },
-  queueAdmitNextBatch: { file: 'admit-next-batch.lua', numberOfKeys: 8, readOnly: false },
+  queueAdmitNextBatch: { file: 'admit-next-batch.lua', numberOfKeys: 9, readOnly: false },
   queueRecordHeartbeats: { file: 'record-heartbeats.lua', numberOfKeys: 5, readOnly: false },
   queueSealPrequeue: { file: 'seal-prequeue.lua', numberOfKeys: 3, readOnly: false },
   queueApplyShuffleChunk: { file: 'apply-shuffle-chunk.lua', numberOfKeys: 4, readOnly: false },
@@ -115,6 +117,7 @@ export const QueueErrorCode = {
   NotInPrequeue: -5,
   BadArgument: -6,
   Draining: -7,
+  FenceLost: -8,
 } as const;
 export type QueueErrorCode = (typeof QueueErrorCode)[keyof typeof QueueErrorCode];
 export type QueueErrorName = keyof typeof QueueErrorCode;
@@ -127,6 +130,7 @@ const errorMessages: Record<QueueErrorName, string> = {
   NotInPrequeue: 'a visitor to place is not waiting in the pre-queue',
   BadArgument: 'a script argument is malformed',
   Draining: 'the room is draining: it takes no new visitors',
+  FenceLost: 'the caller no longer holds the lock it admits under',
 };
 
 export class QueueError extends Error {
