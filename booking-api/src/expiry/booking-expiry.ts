@@ -3,7 +3,7 @@ import { Queue, Worker } from 'bullmq';
 import type { Redis } from 'ioredis';
 import { expireBooking, expireUnpaidBookings } from '../bookings/index.ts';
 import type { BookingApiDeps, ExpiryScheduler } from '../deps.ts';
-import { reconcileJourneys } from '../flows/journeys.ts';
+import { reconcileJourneys, sweepServedJourneys } from '../flows/journeys.ts';
 import { returnSeatsAndPromote } from '../flows/return-seats.ts';
 
 const queueName = 'booking-expiry';
@@ -99,9 +99,15 @@ export function runExpiry(
   });
   let sweeping: Promise<unknown> = Promise.resolve();
   const timer = setInterval(() => {
-    sweeping = sweepUnpaidBookings(deps).catch((error: unknown) =>
-      options.logger.warn({ err: error }, 'expiry sweep failed'),
-    );
+    sweeping = Promise.all([
+      sweepUnpaidBookings(deps).catch((error: unknown) =>
+        options.logger.warn({ err: error }, 'expiry sweep failed'),
+      ),
+      // Expired seat holds: holds themselves no longer sweep (ADR 0007).
+      sweepServedJourneys(deps).catch((error: unknown) =>
+        options.logger.warn({ err: error }, 'hold sweep failed'),
+      ),
+    ]);
   }, options.sweepMs);
   timer.unref();
   // At once, and again each second until it succeeds (Redis may not be connected yet): what a

@@ -2,7 +2,7 @@ import * as schema from '@tatkal/drizzle/schema';
 import { Problem } from '@tatkal/waiting-room/service';
 import { eq, gt } from 'drizzle-orm';
 import type { BookingApiDeps } from '../deps.ts';
-import { ensureInventory, rebuildInventory } from '../inventory/index.ts';
+import { ensureInventory, rebuildInventory, sweepExpiredHolds } from '../inventory/index.ts';
 
 // Keyed by the database client, which every copy of a process's deps shares
 // (the app spreads deps into its own object).
@@ -73,4 +73,25 @@ export async function reconcileJourneys(deps: BookingApiDeps): Promise<number> {
     served.add(journeyId);
   }
   return journeys.size;
+}
+
+/**
+ * Drops the expired holds of every journey this process has served. Holds do not sweep (that
+ * cost every hold a ZRANGE and charged the drops to whoever held next), and a seat whose hold
+ * is over is free to every script anyway; this keeps the records, the token links and the
+ * availability counters of expired holds from lingering. Runs on the expiry timer.
+ */
+export async function sweepServedJourneys(deps: BookingApiDeps, perCall = 1000): Promise<number> {
+  const served = ready.get(deps.db);
+  if (!served) return 0;
+  let dropped = 0;
+  for (const journeyId of [...served].sort((a, b) => a - b)) {
+    // Bounded calls, so one journey's backlog never blocks Redis for long.
+    for (;;) {
+      const n = await sweepExpiredHolds(deps.redis, deps.prefix, journeyId, deps.now(), perCall);
+      dropped += n;
+      if (n < perCall) break;
+    }
+  }
+  return dropped;
 }

@@ -2,7 +2,7 @@ import { Problem } from '@tatkal/waiting-room/service';
 import type { AdmissionClaims } from '@tatkal/waiting-room/tokens';
 import type { BookingApiDeps } from '../deps.ts';
 import { assertCovers } from '../gate/admission.ts';
-import { type BerthType, holdSeats, releaseHold, type SeatRef } from '../inventory/index.ts';
+import { type BerthType, holdSeats, type SeatRef } from '../inventory/index.ts';
 import { publicHoldId, withInventory } from './journeys.ts';
 
 export interface HoldBody {
@@ -58,6 +58,13 @@ function refusal(reason: string, body: HoldBody, extra: Record<string, unknown>)
         detail: 'The seat inventory is being rebuilt; retry shortly.',
         headers: { 'retry-after': '1' },
       });
+    case 'seat_class_mismatch':
+      return new Problem({
+        status: 422,
+        code: 'seat_class_mismatch',
+        title: 'Seats of another class or quota',
+        detail: `The seats asked for are not all ${body.classCode}/${body.quota}.`,
+      });
     default:
       return new Problem({
         status: 422,
@@ -84,8 +91,10 @@ export async function placeHold(
   const tatkal = body.quota === 'TQ' || body.quota === 'PT';
   const outcome = await holdSeats(deps.redis, deps.prefix, {
     journeyId: body.journeyId,
+    // Named seats must be of the class and quota the request (and the token) speaks for: the
+    // script checks it with everything else, before it holds anything.
     request: body.seatIds
-      ? { kind: 'seats', seatIds: body.seatIds }
+      ? { kind: 'seats', seatIds: body.seatIds, classCode: body.classCode, quota: body.quota }
       : {
           kind: 'berths',
           classCode: body.classCode,
@@ -105,19 +114,6 @@ export async function placeHold(
     throw refusal(outcome.reason, body, {
       ...(outcome.unavailableSeatIds ? { seatIds: outcome.unavailableSeatIds } : {}),
       ...(outcome.available === undefined ? {} : { available: outcome.available }),
-    });
-  }
-  // Named seats must be of the class and quota the request (and the token) speaks for.
-  if (
-    outcome.seats.some((seat) => seat.classCode !== body.classCode || seat.quota !== body.quota)
-  ) {
-    await releaseHold(deps.redis, deps.prefix, body.journeyId, outcome.holdId, { nowMs });
-    deps.metrics.holds.inc({ outcome: 'wrong_class_or_quota' });
-    throw new Problem({
-      status: 422,
-      code: 'seat_class_mismatch',
-      title: 'Seats of another class or quota',
-      detail: `The seats asked for are not all ${body.classCode}/${body.quota}.`,
     });
   }
   deps.metrics.holds.inc({ outcome: 'held' });

@@ -1,7 +1,10 @@
 // Idempotency-Key for POSTs that create something: the first request with a
-// key runs the handler and its answer is stored; a retry with the same key and
-// the same request gets that answer again; a duplicate arriving while the first
-// still runs gets 409. Keys are scoped per token subject and kept `ttlHours`.
+// key runs the handler and, when it succeeded, its answer is stored; a retry
+// with the same key and the same request gets that answer again; a duplicate
+// arriving while the first still runs gets 409. Keys are scoped per token
+// subject and kept `ttlHours`. Only successes are stored (isStoredStatus): a
+// refused request changed nothing, so it leaves no row either (DESIGN §5 "bad
+// input never changes state"; ADR 0011).
 import type { Database } from '@tatkal/drizzle';
 import { type Logger, requestRefused } from '@tatkal/waiting-room/service';
 import type { Context, Env, MiddlewareHandler } from 'hono';
@@ -35,9 +38,18 @@ const guardedMethods = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
 // RFC 9110 visible ASCII (VCHAR): no spaces or control characters.
 const validKey = /^[\x21-\x7e]{1,255}$/;
 
-/** 409 (a conflict the client may retry), 429 and 5xx are transient: a retry must run again. */
+/**
+ * Whether an answer is stored for replay: only 2xx, the answers of a request that did
+ * something (created a hold, a booking, a payment attempt) and must not do it twice.
+ * Every 4xx is a refusal that changed no state (bad input 400/413/415/422, token
+ * 401/403, not found 404, conflicts 409, rate limits 429), so re-running it on a retry
+ * is as safe as replaying it, and it must leave no idempotency_keys row behind. 409s in
+ * particular describe the state at that moment (seat taken, hold expired): a retry should
+ * see the state now. 5xx are transient. A handler that changes state and then refuses must
+ * undo its change first (a failed commit releases the hold), which the flows do.
+ */
 export function isStoredStatus(status: number): boolean {
-  return status !== 409 && status !== 429 && status < 500;
+  return status >= 200 && status < 300;
 }
 
 export function idempotency<E extends Env = Env>(
@@ -96,6 +108,7 @@ export function idempotency<E extends Env = Env>(
       await next();
       answered = true;
       const status = c.res.status;
+      // Anything not stored is forgotten, so a refusal leaves the table as it found it.
       if (isStoredStatus(status)) {
         await completeKey(options.db, held, {
           status,

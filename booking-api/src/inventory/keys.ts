@@ -69,3 +69,20 @@ export function inventoryKeyList(keys: InventoryKeys): InventoryKeyList {
 export function inventoryKeyPattern(prefix: string, journeyId: number): string {
   return `${prefix}:${layoutVersion}:{journey:${journeyId}}:*`;
 }
+
+// The key lists of the journeys a process serves, built once: the hold path runs per request
+// and a journey's keys never change. Bounded, as the prefix comes from callers.
+const keyListCache = new Map<string, Readonly<InventoryKeyList>>();
+const keyListCacheMax = 10_000;
+
+/** inventoryKeyList(inventoryKeys(prefix, journeyId)), cached; the same list for every call. */
+export function journeyKeyList(prefix: string, journeyId: number): Readonly<InventoryKeyList> {
+  const cacheKey = `${journeyId}:${prefix}`;
+  let list = keyListCache.get(cacheKey);
+  if (list === undefined) {
+    list = Object.freeze(inventoryKeyList(inventoryKeys(prefix, journeyId)));
+    if (keyListCache.size >= keyListCacheMax) keyListCache.clear();
+    keyListCache.set(cacheKey, list);
+  }
+  return list;
+}

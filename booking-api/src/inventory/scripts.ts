@@ -114,6 +114,7 @@ export const InventoryCode = {
   NotFound: -9,
   NotYours: -10,
   Booked: -11,
+  SeatClassMismatch: -12,
 } as const;
 export type InventoryCode = (typeof InventoryCode)[keyof typeof InventoryCode];
 export type InventoryCodeName = keyof typeof InventoryCode;

@@ -20,8 +20,12 @@ export interface SeatRef {
 }
 
 export type HoldRequest =
-  /** Named seats, any order; the hold lists them in this order. */
-  | { kind: 'seats'; seatIds: number[] }
+  /**
+   * Named seats, any order; the hold lists them in this order. With classCode and quota
+   * (both or neither) every seat must be of that class and quota, checked in the same
+   * script before anything is held (`seat_class_mismatch`).
+   */
+  | { kind: 'seats'; seatIds: number[]; classCode?: string; quota?: string }
   /** Auto-allocation: one preference per passenger; the hold lists seats in passenger order. */
   | {
       kind: 'berths';
@@ -46,6 +50,7 @@ export type HoldRefusal =
   | 'not_enough_berths'
   | 'unknown_seat'
   | 'mixed_class_or_quota'
+  | 'seat_class_mismatch'
   | 'token_has_live_hold'
   | 'inventory_missing';
 

@@ -16,11 +16,16 @@
   ARGV[3] ttl, ms (> 0)
   ARGV[4] holder subject
   ARGV[5] holder token jti
-  ARGV[6] how many expired holds to sweep first
+  ARGV[6] how many expired holds to sweep first (holdSeats passes 0: the periodic sweep
+          drops them, and a seat this hold looks at whose hold is over is settled here)
   ARGV[7] kind: "seats" or "berths"
-  kind "seats":  ARGV[8..]  distinct seat ids, in the caller's order
+  kind "seats":  ARGV[8] "<class>|<quota>" every seat must be of, or "" for any one pool;
+                 ARGV[9..] distinct seat ids, in the caller's order
   kind "berths": ARGV[8] class code, ARGV[9] quota, ARGV[10..] one berth preference per
                  passenger: LB | MB | UB | SL | SU, or "-" for none
+
+  Every check comes before the first write, so a refusal writes nothing (settling a seat
+  whose hold is over, which any script may do, aside).
 
   Auto-allocation (deterministic): among coaches with enough free berths for the whole party,
   the one that meets most preferences, then the one with fewest free berths (best fit), then
@@ -37,6 +42,7 @@
     {-4, seatId, ...}        UnknownSeat: these ids are not seats of this journey
     {-5}                     MixedClassOrQuota: named seats of more than one class or quota
     {-6, seatId, ...}        SeatsUnavailable: these named seats are held or sold
+    {-12}                    SeatClassMismatch: named seats not of the class and quota asked
     {-7, available}          NotEnoughBerths: fewer free berths of the class and quota
   Errors (returned as a bare integer): -1 BadArgument, -8 HoldIdInUse (the id names another
   holder's hold or a booked one).
@@ -55,11 +61,13 @@ if holdId == '' or string.byte(holdId, 1) == SOLD_BYTE or not nowMs or not ttlMs
   return -1
 end
 local requested = {}
-local classCode, quota
-local firstSeatArg = 8
+local classCode, quota, wantedPool
+local firstSeatArg = 9
 if kind == 'berths' then
   classCode, quota = ARGV[8], ARGV[9]
   firstSeatArg = 10
+else
+  wantedPool = ARGV[8]
 end
 local seen = {}
 for i = firstSeatArg, #ARGV do
@@ -76,15 +84,13 @@ if not isReady() then return {-2} end
 sweepExpired(nowMs, sweepLimit)
 local cache = {}
 
-local function reply(expiresAtMs, seatIds)
-  local out = {1, expiresAtMs}
-  for _, v in ipairs(seatRefs(seatIds)) do out[#out + 1] = v end
-  return out
-end
-
 local existing = readRecord(holdId)
 if existing then
-  if isLive(existing, nowMs) and existing.jti == jti then return reply(existing.exp, existing.seats) end
+  if isLive(existing, nowMs) and existing.jti == jti then
+    local out = {1, existing.exp}
+    for _, v in ipairs(seatRefs(existing.seats)) do out[#out + 1] = v end
+    return out
+  end
   if existing.st == 'held' and not isLive(existing, nowMs) then
     dropHold(holdId)
   else
@@ -100,7 +106,8 @@ if linked then
   redis.call('HDEL', K_TOKENS, jti)
 end
 
-local chosen = {}
+-- The seats to hold and their metadata, in the order the reply lists them.
+local chosen, chosenMetas = {}, {}
 
 if kind == 'seats' then
   local metas = redis.call('HMGET', K_SEATS, unpack(requested))
@@ -113,13 +120,15 @@ if kind == 'seats' then
   for i = 2, #metas do
     if poolOf(metas[i]) ~= pool then return {-5} end
   end
+  -- Before anything is written: a seat of another class or quota is refused, never held.
+  if wantedPool ~= '' and pool ~= wantedPool then return {-12} end
   local values = redis.call('HMGET', K_TAKEN, unpack(requested))
   local unavailable = {-6}
   for i, seatId in ipairs(requested) do
     if settle(seatId, values[i], nowMs, cache) then unavailable[#unavailable + 1] = seatId end
   end
   if #unavailable > 1 then return unavailable end
-  chosen = requested
+  chosen, chosenMetas = requested, metas
 else
   local list = redis.call('HGET', K_POOLS, classCode .. '|' .. quota)
   local ids = {}
@@ -138,8 +147,10 @@ else
 
   -- Free berths grouped by coach, coaches in rake order (the pool list's order).
   local metas = redis.call('HMGET', K_SEATS, unpack(free))
+  local metaOf = {}
   local coaches, byCoach = {}, {}
   for i, seatId in ipairs(free) do
+    metaOf[seatId] = metas[i]
     local coach, berthType = string.match(metas[i] or '', '^[^|]+|[^|]+|([^|]+)|%d+|(%a+)$')
     if coach then
       if not byCoach[coach] then
@@ -214,11 +225,31 @@ else
     if #spread < n then return {-7, #spread} end
     chosen = pick(spread)
   end
+  for i, seatId in ipairs(chosen) do chosenMetas[i] = metaOf[seatId] end
 end
 
+-- The writes, folded: every chosen seat is free by now (settled above), so it goes free ->
+-- held with one HSET for all of them and one HINCRBY per pool (setSeat's bookkeeping, done
+-- in bulk: a call per seat was most of this script's time).
 local expiresAtMs = nowMs + ttlMs
-for _, seatId in ipairs(chosen) do setSeat(seatId, false, holdId) end
+local fields, pools, perPool = {}, {}, {}
+local out = {1, expiresAtMs}
+for i, seatId in ipairs(chosen) do
+  local meta = chosenMetas[i]
+  fields[#fields + 1] = seatId
+  fields[#fields + 1] = holdId
+  local pool = poolOf(meta)
+  if not perPool[pool] then
+    perPool[pool] = 0
+    pools[#pools + 1] = pool
+  end
+  perPool[pool] = perPool[pool] + 1
+  out[#out + 1] = seatId
+  out[#out + 1] = meta
+end
+redis.call('HSET', K_TAKEN, unpack(fields))
+for _, pool in ipairs(pools) do redis.call('HINCRBY', K_COUNTS, pool .. ':held', perPool[pool]) end
 writeRecord(holdId, {st = 'held', exp = expiresAtMs, sub = subject, jti = jti, seats = chosen, at = nowMs},
   expiresAtMs)
 redis.call('HSET', K_TOKENS, jti, holdId)
-return reply(expiresAtMs, chosen)
+return out

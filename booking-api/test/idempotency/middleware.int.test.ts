@@ -66,17 +66,21 @@ describe('replay', () => {
     expect(app.calls.get('canon')).toBe(1);
   });
 
-  it('stores and replays a 4xx answer as problem+json', async () => {
+  it('does not store a 4xx refusal: no row stays, and the corrected retry runs', async () => {
     const app = widgetApp(client);
     const who = fresh();
     const first = await app.request('/v1/widgets', post({ name: '' }, {}, who));
     expect(first.status).toBe(422);
-    const body = await first.json();
+    expect(first.headers.get('content-type')).toBe('application/problem+json');
+    expect(await keyRow(who.subject, who.key)).toBeUndefined();
     const again = await app.request('/v1/widgets', post({ name: '' }, {}, who));
     expect(again.status).toBe(422);
-    expect(again.headers.get('content-type')).toBe('application/problem+json');
-    expect(again.headers.get('idempotent-replayed')).toBe('true');
-    expect(await again.json()).toEqual(body);
+    expect(again.headers.get('idempotent-replayed')).toBeNull();
+    expect(await keyRow(who.subject, who.key)).toBeUndefined();
+    // The key was never spent: the same key with a corrected body is a new request, not a reuse.
+    const fixed = await app.request('/v1/widgets', post({ name: 'fixed' }, {}, who));
+    expect(fixed.status).toBe(201);
+    expect(await keyRow(who.subject, who.key)).toMatchObject({ state: 'completed' });
   });
 });
 
@@ -114,7 +118,7 @@ describe('a key reused for another request', () => {
 });
 
 describe('answers that are not stored', () => {
-  it.each([409, 429, 500, 503])(
+  it.each([400, 403, 404, 409, 422, 429, 500, 503])(
     'a %d frees the key: the retry runs the handler again',
     async (status) => {
       const app = widgetApp(client);

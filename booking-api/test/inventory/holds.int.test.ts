@@ -4,6 +4,7 @@
 //
 // 3A Tatkal berths are 17-32 of coaches B1-B4: LB 17 20 25 28, MB 18 21 26 29, UB 19 22 27
 // 30, SL 23 31, SU 24 32. 2A Premium Tatkal berths are 25-28 of A1 and A2 (LB UB LB UB).
+import type { Redis } from 'ioredis';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import {
   type BerthType,
@@ -11,6 +12,8 @@ import {
   type HoldInput,
   holdSeats,
   InventoryError,
+  inventoryKeyList,
+  inventoryKeys,
   inventorySnapshot,
   markHoldBooked,
   markSeatsSold,
@@ -162,6 +165,40 @@ describe('named seats', () => {
       reason: 'mixed_class_or_quota',
     });
     expect((await pool('3A', 'TQ'))?.held).toBe(0);
+  });
+
+  it('refuses named seats of another class or quota than asked, before writing anything', async () => {
+    const watcher = (redis() as Redis).duplicate();
+    try {
+      await watcher.watch(...inventoryKeyList(inventoryKeys(prefix, sale.journeyId)));
+      const sleeperAsked = { classCode: 'SL', quota: 'TQ' };
+      // 3A Tatkal seats asked for as sleeper Tatkal; a 3A general seat asked for as 3A Tatkal.
+      expect(await hold({ ...named('B1/17', 'B1/18'), ...sleeperAsked })).toEqual({
+        ok: false,
+        reason: 'seat_class_mismatch',
+      });
+      expect(await hold({ ...named('B1/1'), classCode: '3A', quota: 'TQ' })).toEqual({
+        ok: false,
+        reason: 'seat_class_mismatch',
+      });
+      // WATCH sees any write to these keys, even one that puts the same value back (a hold
+      // made and released again): the transaction runs only if nothing was written.
+      expect(await watcher.multi().ping().exec()).not.toBeNull();
+    } finally {
+      watcher.disconnect();
+    }
+    expect(await hold({ ...named('B1/17', 'B1/18'), classCode: '3A', quota: 'TQ' })).toMatchObject({
+      ok: true,
+    });
+    expect((await pool('3A', 'TQ'))?.held).toBe(2);
+  });
+
+  it('refuses a class without its quota (or the other way round) before Redis is touched', async () => {
+    await expect(hold({ ...named('B1/17'), classCode: '3A' })).rejects.toThrow(RangeError);
+    await expect(hold({ ...named('B1/17'), quota: 'TQ' })).rejects.toThrow(RangeError);
+    await expect(hold({ ...named('B1/17'), classCode: '9Z', quota: 'TQ' })).rejects.toThrow(
+      RangeError,
+    );
   });
 
   it('is all or nothing: one taken seat refuses the hold, names only the taken ones, holds nothing', async () => {

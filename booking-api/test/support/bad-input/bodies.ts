@@ -4,7 +4,6 @@ import {
   type BadCase,
   booking,
   books,
-  heldThenReleased,
   holds,
   invalid,
   passenger,
@@ -132,22 +131,16 @@ export const holdCases: BadCase[] = [
     (f) => ({ ...pool(f), seatIds: [f.seats.sleeperTatkal, f.seats.acTatkal] }),
     [422, 'mixed_class_or_quota'],
   ),
-  {
-    ...holds(
-      'with a seat of another class than asked',
-      (f) => ({ ...pool(f), seatIds: [f.seats.acTatkal] }),
-      [422, 'seat_class_mismatch'],
-    ),
-    today: () => heldThenReleased,
-  },
-  {
-    ...holds(
-      'with a seat of another quota than asked',
-      (f) => ({ ...pool(f), seatIds: [f.seats.sleeperPremium] }),
-      [422, 'seat_class_mismatch'],
-    ),
-    today: () => heldThenReleased,
-  },
+  holds(
+    'with a seat of another class than asked',
+    (f) => ({ ...pool(f), seatIds: [f.seats.acTatkal] }),
+    [422, 'seat_class_mismatch'],
+  ),
+  holds(
+    'with a seat of another quota than asked',
+    (f) => ({ ...pool(f), seatIds: [f.seats.sleeperPremium] }),
+    [422, 'seat_class_mismatch'],
+  ),
   holds('for a class the token does not cover', (f) => ({ ...auto(f), classCode: '1A' }), [
     403,
     'token_scope',

@@ -65,19 +65,9 @@ export interface BadCase {
     status: number;
     code: string;
     problemStatus?: unknown;
-    /** Redis keys are written (back to the same content) on the way to the refusal. */
-    rewritesRedis?: boolean;
     bug: string;
   }>;
 }
-
-/** flows/place-hold.ts holds named seats first and checks their class and quota after. */
-export const heldThenReleased = {
-  status: 422,
-  code: 'seat_class_mismatch',
-  rewritesRedis: true,
-  bug: 'placeHold holds the seats, then releases them: for a moment nobody else can hold them',
-};
 
 export const passenger = { name: 'Asha Verma', age: 34, gender: 'F', berthPreference: null };
 export const pool = (f: Fixtures) => ({ journeyId: f.journeyId, classCode: 'SL', quota: 'TQ' });
