@@ -24,6 +24,12 @@ export interface BookingHealth {
   timeouts: Signal;
   /** Age (ms) of the newest summary read; the controller treats an old one as blind. */
   ageMs: number | null;
+  /**
+   * Length (s) of the window the counts above cover. With it the controller turns
+   * commitSamples into a measured goodput (commits/s), which bounds how far it raises the rate
+   * above what the backend has shown it can serve; without it that bound is skipped.
+   */
+  windowSeconds?: Signal;
 }
 
 export interface DatabaseHealth {
@@ -104,9 +110,59 @@ export interface ControllerDecision {
 /**
  * Carried from tick to tick (stored as JSON in Redis between ticks of a room). The
  * controller owns its fields; callers pass back exactly what they were given, or null on
- * the first tick.
+ * the first tick. Every field is a plain number or null, so JSON round trips are exact.
  */
-export type ControllerState = Readonly<Record<string, unknown>>;
+export interface ControllerState {
+  readonly version: 1;
+  /** The admission rate (per second) after the last tick, operator bounds applied. */
+  readonly ratePerSecond: number;
+  /** Fraction of a visitor owed from earlier ticks, in [0, 1), so 2.5/s admits 5 per 2 s. */
+  readonly remainder: number;
+  /** Tick time (epoch ms) of the last multiplicative cut; null before the first. */
+  readonly lastCutAtMs: number | null;
+  /** Tick time the inputs went blind (missing or stale); null while they are fresh. */
+  readonly blindSinceMs: number | null;
+  /** Goodput (commits/s) measured when overload was last seen: the backend's last known ceiling. */
+  readonly overloadGoodput: number | null;
+  /** Lowest commit p95 (ms) seen with enough samples: the backend's unloaded latency. */
+  readonly baseP95Ms: number | null;
+}
+
+/** Tuning of the update rule; see docs/adr/0010-admission-controller.md for why each value. */
+export interface ControllerConfig {
+  /** Rate (per second) of the first tick: the operator's prior, clamped to the bounds. */
+  initialRatePerSecond: number;
+  /** A percentile from fewer commits than this is unknown. */
+  minSamples: number;
+  /** Health older than this (ms) is blind. */
+  staleAfterMs: number;
+  /** Blind for up to this long (s): hold the rate; after it, decay toward the minimum. */
+  blindHoldSeconds: number;
+  /** Blind decay: the gap to the minimum shrinks by this fraction per second. */
+  blindDecayPerSecond: number;
+  /** At most one multiplicative cut per hold period (s), about half the dead time. */
+  cutHoldSeconds: number;
+  /** No increase for this long (s) after a cut: the cut's effect is not visible before. */
+  increaseHoldSeconds: number;
+  /** A cut sets the rate to this fraction of the goodput measured under overload... */
+  cutToGoodput: number;
+  /** ...but never below this fraction of the rate (and without a goodput, exactly it). */
+  deepestCut: number;
+  /** Multiplicative growth per second with full headroom; gain × dead time stays well below 1. */
+  increasePerSecond: number;
+  /** Commit p95 at or below this fraction of the latency target counts as headroom. */
+  headroomLatency: number;
+  /** The rate never rises above this multiple of the goodput measured while healthy. */
+  goodputLead: number;
+  /** Errors (5xx plus timeouts) per request above this fraction are overload. */
+  errorTolerance: number;
+  /** Callers waiting for a pool connection above this fraction of the pool are overload. */
+  poolWaitingTolerance: number;
+  /** Sessions waiting on a lock above this fraction of the pool are overload. */
+  lockWaitTolerance: number;
+  /** Active-session cap = rate × measured session time × this (Little's law plus margin). */
+  sessionCapMargin: number;
+}
 
 export interface ControllerResult {
   decision: ControllerDecision;

@@ -1,0 +1,26 @@
+// Default tuning of the admission controller. Every value is argued in
+// docs/adr/0010-admission-controller.md; the simulation (src/sim) is the evidence.
+import type { ControllerConfig } from './types.ts';
+
+export const defaultControllerConfig: Readonly<ControllerConfig> = Object.freeze({
+  initialRatePerSecond: 10,
+  minSamples: 50,
+  staleAfterMs: 6_000,
+  blindHoldSeconds: 10,
+  blindDecayPerSecond: 0.02,
+  cutHoldSeconds: 10,
+  increaseHoldSeconds: 20,
+  cutToGoodput: 0.85,
+  deepestCut: 0.5,
+  increasePerSecond: 0.015,
+  headroomLatency: 0.6,
+  goodputLead: 1.3,
+  errorTolerance: 0,
+  poolWaitingTolerance: 0,
+  lockWaitTolerance: 0.25,
+  sessionCapMargin: 1.1,
+});
+
+export function resolveControllerConfig(config?: Partial<ControllerConfig>): ControllerConfig {
+  return { ...defaultControllerConfig, ...config };
+}
