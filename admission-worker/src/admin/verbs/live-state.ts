@@ -1,7 +1,8 @@
 // A room's live state for operators: its row, the queue as the waiting room
 // keeps it in Redis, token revocation, and the ticks' latest decisions.
 import { readQueueState, roomKeys, roomTokensRevokedBefore } from '@tatkal/waiting-room';
-import { type DecisionEntry, recentDecisions } from '../decision-feed.ts';
+import type { DecisionRecord } from '../../decisions/record.ts';
+import { recentDecisions } from '../decision-feed.ts';
 import type { AdminContext } from '../deps.ts';
 import { findRoomRow, type RoomView, roomDraining, roomView } from './room-view.ts';
 
@@ -19,7 +20,8 @@ export interface LiveState {
     prequeueCount: number;
   };
   tokensRevokedBefore: string | null;
-  decisions: DecisionEntry[];
+  /** The newest records, oldest first, each with its stream entry id. */
+  decisions: Array<DecisionRecord & { id: string }>;
 }
 
 export async function liveState(
@@ -52,6 +54,6 @@ export async function liveState(
     },
     tokensRevokedBefore:
       revokedBefore === null ? null : new Date(revokedBefore * 1000).toISOString(),
-    decisions,
+    decisions: decisions.map((entry) => ({ id: entry.id, ...entry.record })),
   };
 }

@@ -531,7 +531,7 @@
       button.addEventListener('click', () => {
         const action = button.dataset.action;
         if (action === 'drain') {
-          const on = !(state.view && state.view.draining);
+          const on = !state.view?.draining;
           act(on ? 'Drain' : 'Stop draining', '/drain', { method: on ? 'POST' : 'DELETE' });
         } else {
           act(button.textContent.trim(), `/${action}`, { method: 'POST' });
@@ -539,7 +539,7 @@
       });
     }
     $('btn-brake').addEventListener('click', () => {
-      const on = !(state.view && state.view.emergencyBrake);
+      const on = !state.view?.emergencyBrake;
       act(on ? 'Emergency brake' : 'Brake released', '/brake', { method: 'PUT', body: { on } });
     });
     $('bounds-form').addEventListener('submit', async (event) => {
