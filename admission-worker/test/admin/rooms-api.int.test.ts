@@ -67,9 +67,7 @@ describe('reading', () => {
     expect(live.room.id).toBe('demo');
     expect(live.queue).toMatchObject({ lastNumber: 3, servedUpTo: 0, waiting: 3 });
     expect(live.decisions).toHaveLength(3);
-    expect(live.decisions.map((d: { fence: number }) => d.fence)).toEqual([
-      1, 2, 3,
-    ]);
+    expect(live.decisions.map((d: { fence: number }) => d.fence)).toEqual([1, 2, 3]);
     expect(live.tokensRevokedBefore).toBeNull();
   });
 
