@@ -1,5 +1,6 @@
 import type { DbClient } from '@tatkal/drizzle';
 import { createServiceApp, type Logger, pingRedis } from '@tatkal/waiting-room/service';
+import type { Hono } from 'hono';
 import type { Redis } from 'ioredis';
 import type { Registry } from 'prom-client';
 
@@ -10,7 +11,15 @@ export interface AppDeps {
   db: DbClient;
 }
 
-export function createApp(deps: AppDeps) {
+export interface AppOptions {
+  /**
+   * Sub-apps mounted under a path, after the service endpoints (/healthz, /readyz,
+   * /metrics). The admin API mounts here: `{ path: '/admin', app: createAdminApp(deps) }`.
+   */
+  mounts?: ReadonlyArray<{ path: string; app: Hono }>;
+}
+
+export function createApp(deps: AppDeps, options: AppOptions = {}) {
   const app = createServiceApp({
     service: 'admission-worker',
     logger: deps.logger,
@@ -20,5 +29,6 @@ export function createApp(deps: AppDeps) {
       postgres: () => deps.db.ping(),
     },
   });
+  for (const mount of options.mounts ?? []) app.route(mount.path, mount.app);
   return app;
 }

@@ -1,8 +1,33 @@
-import { baseConfigShape, parseConfig, port } from '@tatkal/waiting-room/service';
+import { hostname } from 'node:os';
+import { baseConfigShape, integer, parseConfig, port } from '@tatkal/waiting-room/service';
+import { z } from 'zod';
 
 export const configShape = {
   ...baseConfigShape,
   PORT: port(8082),
+  /** Names this process in tick locks, decision records and the audit. */
+  WORKER_ID: z
+    .string()
+    .regex(/^[A-Za-z0-9_.-]{1,64}$/, { message: 'must be 1-64 letters, digits, ".", "_" or "-"' })
+    .default(
+      `${hostname()
+        .slice(0, 40)
+        .replace(/[^A-Za-z0-9_.-]/g, '-')}-${process.pid}`,
+    ),
+  /** Ticks of different rooms this process runs at once. */
+  TICK_CONCURRENCY: integer(1, 256).default(8),
+  /** A room's tick lock expires after this; a worker that dies holding it stalls the room this long. */
+  TICK_LOCK_TTL_MS: integer(200, 60_000).default(5_000),
+  /** How often the rooms table is re-read to add and remove tick schedulers. */
+  ROOM_REFRESH_MS: integer(100, 60_000).default(2_000),
+  /** A booking-api health summary older than this is dropped (unknown, never healthy). */
+  HEALTH_STALE_MS: integer(100, 60_000).default(5_000),
+  /** pg_stat_activity must answer within this, or the database signals are unknown. */
+  HEALTH_DB_TIMEOUT_MS: integer(10, 10_000).default(500),
+  /** How often tick records are copied from the decision streams to admission_batches. */
+  AUDIT_FLUSH_MS: integer(100, 60_000).default(1_000),
+  /** Tick records per audit insert. */
+  AUDIT_FLUSH_BATCH: integer(1, 5_000).default(500),
 };
 
 export type Config = ReturnType<typeof loadConfig>;

@@ -1,16 +1,65 @@
 // The only file of the admission-worker that reads the environment, opens connections and listens.
-import { loadConfigOrExit, openServiceConnections, runService } from '@tatkal/waiting-room/service';
+import {
+  closeRedis,
+  loadConfigOrExit,
+  openServiceConnections,
+  runService,
+} from '@tatkal/waiting-room/service';
+import { Redis } from 'ioredis';
 import { createApp } from './app.ts';
 import { loadConfig } from './config.ts';
+import { decide } from './controller/index.ts';
+import { createTickMetrics } from './ticks/metrics.ts';
+import { startTickService } from './ticks/tick-service.ts';
 
 const config = loadConfigOrExit(() => loadConfig(process.env));
 const deps = openServiceConnections('admission-worker', config);
+// BullMQ needs connections that wait for Redis instead of failing fast.
+const bullConnection = (connectionName: string) =>
+  new Redis(config.REDIS_URL, { maxRetriesPerRequest: null, connectionName }).on('error', () => {});
+const queueConnection = bullConnection('admission-worker-bull');
+const workerConnection = bullConnection('admission-worker-bull-worker');
+
+const ticks = startTickService({
+  redis: deps.redis,
+  db: deps.db.db,
+  pool: deps.db.pool,
+  prefix: config.REDIS_KEY_PREFIX,
+  workerId: config.WORKER_ID,
+  decide: (inputs, state) => decide(inputs, state),
+  logger: deps.logger.child({ worker: config.WORKER_ID }),
+  metrics: createTickMetrics(deps.registry),
+  queueConnection,
+  workerConnection,
+  concurrency: config.TICK_CONCURRENCY,
+  lockTtlMs: config.TICK_LOCK_TTL_MS,
+  healthStaleMs: config.HEALTH_STALE_MS,
+  databaseTimeoutMs: config.HEALTH_DB_TIMEOUT_MS,
+  roomRefreshMs: config.ROOM_REFRESH_MS,
+  auditFlushMs: config.AUDIT_FLUSH_MS,
+  auditBatchSize: config.AUDIT_FLUSH_BATCH,
+});
 
 await runService({
+  // The admin API (src/admin, createAdminApp) mounts here through createApp's `mounts`.
   app: createApp(deps),
   host: config.HOST,
   port: config.PORT,
   logger: deps.logger,
   shutdownTimeoutMs: config.SHUTDOWN_TIMEOUT_MS,
-  release: deps.release,
+  drain: [
+    ['tick schedulers: stop watching rooms', () => ticks.stopWatching()],
+    ['tick worker: running ticks', () => ticks.stopWorker()],
+    ['audit: last flush', () => ticks.stopAudit()],
+  ],
+  release: [
+    [
+      'bullmq',
+      async () => {
+        await ticks.closeQueue();
+        await Promise.all([closeRedis(queueConnection), closeRedis(workerConnection)]);
+      },
+    ],
+    ...deps.release,
+  ],
 });

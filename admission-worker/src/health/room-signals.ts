@@ -1,0 +1,159 @@
+// Everything a tick reads about its room before deciding, each from its source, once:
+// the queue (Redis), admitted sessions (Redis), live holds (booking-api inventory in Redis),
+// the booking API's published health (Redis) and PostgreSQL's activity.
+import { inventoryKeys } from '@tatkal/booking-api/inventory';
+import type { RoomKeys } from '@tatkal/waiting-room';
+import { type QueueState, readQueueState } from '@tatkal/waiting-room/queue';
+import type pg from 'pg';
+import type {
+  BookingHealth,
+  DatabaseHealth,
+  QueueSignals,
+  SessionSignals,
+} from '../controller/types.ts';
+import type { TickKeys } from '../ticks/keys.ts';
+import type { RedisLike } from '../ticks/scripts.ts';
+import type { TickRoom } from '../ticks/tick-room.ts';
+import { readBookingHealth } from './booking-health.ts';
+import { readDatabaseHealth } from './database-health.ts';
+import {
+  liveHoldsFrom,
+  measureSessions,
+  parseSessionPoint,
+  type SessionPoint,
+  sessionWindowMs,
+} from './session-signals.ts';
+
+export interface SignalDeps {
+  redis: RedisLike;
+  pool: pg.Pool;
+  prefix: string;
+  /** A booking-api summary older than this is dropped. */
+  healthStaleMs: number;
+  /** PostgreSQL's activity must answer within this, or it is unknown. */
+  databaseTimeoutMs: number;
+}
+
+export interface RoomSignals {
+  /** Null when the queue's Redis could not be read: the tick admits nobody. */
+  queueState: QueueState | null;
+  queue: QueueSignals;
+  sessions: SessionSignals;
+  booking: BookingHealth;
+  database: DatabaseHealth;
+  /** Session points before this are no longer needed (the baseline is kept). */
+  trimPointsBeforeMs: number;
+}
+
+/** Waiting visitors and the age of the head from the queue state and the join clock. */
+export function queueSignalsFrom(
+  state: QueueState,
+  returnedWaiting: number,
+  headIssuedAtMs: number | null,
+  nowMs: number,
+): QueueSignals {
+  const unnumbered = state.sealed ? 0 : state.prequeueCount;
+  const waiting = Math.max(0, state.lastNumber - state.servedUpTo) + returnedWaiting + unnumbered;
+  if (waiting === 0) return { waiting, headAgeMs: null };
+  // The head was issued no later than the first tick that saw its number; with no such tick
+  // yet it joined after the last one: a lower bound either way.
+  return { waiting, headAgeMs: headIssuedAtMs === null ? 0 : Math.max(0, nowMs - headIssuedAtMs) };
+}
+
+export async function readRoomSignals(
+  deps: SignalDeps,
+  room: TickRoom,
+  queueKeys: RoomKeys,
+  tickKeys: TickKeys,
+  nowMs: number,
+): Promise<RoomSignals> {
+  const [booking, database, holds] = await Promise.all([
+    readBookingHealth(deps.redis, deps.prefix, nowMs, deps.healthStaleMs),
+    readDatabaseHealth(deps.pool, deps.databaseTimeoutMs),
+    readLiveHolds(deps, room),
+  ]);
+  const sessionMs = room.sessionSeconds * 1000;
+  let queueState: QueueState;
+  let reply: Array<[Error | null, unknown]> | null;
+  try {
+    queueState = await readQueueState(deps.redis, queueKeys);
+    reply = await deps.redis
+      .pipeline()
+      .zcard(queueKeys.returned)
+      .zrevrangebyscore(tickKeys.sessionPoints, nowMs - sessionMs, '-inf', 'LIMIT', 0, 1)
+      .zrangebyscore(tickKeys.sessionPoints, nowMs - sessionWindowMs, '+inf')
+      .zcount(queueKeys.consumedTokens, `(${Math.floor(nowMs / 1000)}`, '+inf')
+      .zrangebyscore(tickKeys.joinClock, String(queueState.servedUpTo + 1), '+inf', 'LIMIT', 0, 1)
+      .exec();
+  } catch {
+    return unreachable(booking, database, holds, nowMs - sessionMs);
+  }
+  if (!reply || reply.some(([error]) => error)) {
+    return unreachable(booking, database, holds, nowMs - sessionMs);
+  }
+  const [returned, baselineReply, recentReply, consumed, headReply] = reply.map(([, v]) => v);
+  const baseline = firstPoint(baselineReply);
+  const recent = asStrings(recentReply)
+    .map(parseSessionPoint)
+    .filter((p) => p !== null);
+  const figures = measureSessions({
+    nowMs,
+    sessionSeconds: room.sessionSeconds,
+    admittedTotal: queueState.admittedTotal,
+    consumedLive: Number(consumed),
+    baseline,
+    recent,
+  });
+  const headMember = asStrings(headReply)[0];
+  const headIssuedAtMs = headMember ? Number(headMember.split(':')[1]) : null;
+  return {
+    queueState,
+    queue: queueSignalsFrom(queueState, Number(returned), headIssuedAtMs, nowMs),
+    sessions: {
+      active: figures.active,
+      meanSessionSeconds: figures.meanSessionSeconds,
+      liveHolds: holds,
+    },
+    booking,
+    database,
+    trimPointsBeforeMs: baseline?.atMs ?? nowMs - sessionMs,
+  };
+}
+
+function unreachable(
+  booking: BookingHealth,
+  database: DatabaseHealth,
+  liveHolds: number | null,
+  trimPointsBeforeMs: number,
+): RoomSignals {
+  return {
+    queueState: null,
+    queue: { waiting: 0, headAgeMs: null },
+    sessions: { active: 0, meanSessionSeconds: null, liveHolds },
+    booking,
+    database,
+    trimPointsBeforeMs,
+  };
+}
+
+function asStrings(value: unknown): string[] {
+  return Array.isArray(value) ? value.filter((v): v is string => typeof v === 'string') : [];
+}
+
+function firstPoint(value: unknown): SessionPoint | null {
+  const member = asStrings(value)[0];
+  return member ? parseSessionPoint(member) : null;
+}
+
+async function readLiveHolds(deps: SignalDeps, room: TickRoom): Promise<number | null> {
+  // A room open to every journey has no single inventory to count: unknown.
+  if (room.journeyId === null) return null;
+  try {
+    return liveHoldsFrom(
+      await deps.redis.hgetall(inventoryKeys(deps.prefix, room.journeyId).counts),
+      room.scope,
+    );
+  } catch {
+    return null;
+  }
+}
