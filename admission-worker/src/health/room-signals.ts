@@ -17,10 +17,11 @@ import type { TickRoom } from '../ticks/tick-room.ts';
 import { readBookingHealth } from './booking-health.ts';
 import { readDatabaseHealth } from './database-health.ts';
 import {
+  type EndedSessions,
+  endedSessions,
   liveHoldsFrom,
-  measureSessions,
+  meanSessionSeconds,
   parseSessionPoint,
-  type SessionPoint,
   sessionWindowMs,
 } from './session-signals.ts';
 
@@ -41,7 +42,9 @@ export interface RoomSignals {
   sessions: SessionSignals;
   booking: BookingHealth;
   database: DatabaseHealth;
-  /** Session points before this are no longer needed (the baseline is kept). */
+  /** Sessions found ended this tick; the tick's record removes them from the open set. */
+  ended: EndedSessions;
+  /** Session points before this are no longer needed. */
   trimPointsBeforeMs: number;
 }
 
@@ -73,6 +76,8 @@ export async function readRoomSignals(
     readLiveHolds(deps, room),
   ]);
   const sessionMs = room.sessionSeconds * 1000;
+  const trimPointsBeforeMs = nowMs - sessionWindowMs;
+  const noneEnded: EndedSessions = { jtis: [], count: 0, totalMs: 0 };
   let queueState: QueueState;
   let reply: Array<[Error | null, unknown]> | null;
   try {
@@ -80,43 +85,45 @@ export async function readRoomSignals(
     reply = await deps.redis
       .pipeline()
       .zcard(queueKeys.returned)
-      .zrevrangebyscore(tickKeys.sessionPoints, nowMs - sessionMs, '-inf', 'LIMIT', 0, 1)
-      .zrangebyscore(tickKeys.sessionPoints, nowMs - sessionWindowMs, '+inf')
-      .zcount(queueKeys.consumedTokens, `(${Math.floor(nowMs / 1000)}`, '+inf')
       .zrangebyscore(tickKeys.joinClock, String(queueState.servedUpTo + 1), '+inf', 'LIMIT', 0, 1)
+      .zcard(tickKeys.openSessions)
+      // Open sessions whose token was consumed (score from the open set: admitted-at).
+      .zinter(2, tickKeys.openSessions, queueKeys.consumedTokens, 'WEIGHTS', 1, 0, 'WITHSCORES')
+      .zrangebyscore(tickKeys.openSessions, '-inf', nowMs - sessionMs, 'WITHSCORES')
+      .zrangebyscore(tickKeys.sessionPoints, trimPointsBeforeMs, '+inf')
+      .hmget(tickKeys.state, 'endedCount', 'endedMs')
       .exec();
   } catch {
-    return unreachable(booking, database, holds, nowMs - sessionMs);
+    return unreachable(booking, database, holds, noneEnded, trimPointsBeforeMs);
   }
   if (!reply || reply.some(([error]) => error)) {
-    return unreachable(booking, database, holds, nowMs - sessionMs);
+    return unreachable(booking, database, holds, noneEnded, trimPointsBeforeMs);
   }
-  const [returned, baselineReply, recentReply, consumed, headReply] = reply.map(([, v]) => v);
-  const baseline = firstPoint(baselineReply);
-  const recent = asStrings(recentReply)
+  const [returned, headReply, openCount, consumedReply, expiredReply, pointsReply, totalsReply] =
+    reply.map(([, value]) => value);
+  const ended = endedSessions(nowMs, sessionMs, pairs(consumedReply), pairs(expiredReply));
+  const [endedCount, endedMs] = asStrings(totalsReply).map(Number);
+  const points = asStrings(pointsReply)
     .map(parseSessionPoint)
     .filter((p) => p !== null);
-  const figures = measureSessions({
-    nowMs,
-    sessionSeconds: room.sessionSeconds,
-    admittedTotal: queueState.admittedTotal,
-    consumedLive: Number(consumed),
-    baseline,
-    recent,
-  });
   const headMember = asStrings(headReply)[0];
   const headIssuedAtMs = headMember ? Number(headMember.split(':')[1]) : null;
   return {
     queueState,
     queue: queueSignalsFrom(queueState, Number(returned), headIssuedAtMs, nowMs),
     sessions: {
-      active: figures.active,
-      meanSessionSeconds: figures.meanSessionSeconds,
+      active: Math.max(0, Number(openCount) - ended.count),
+      meanSessionSeconds: meanSessionSeconds(
+        nowMs,
+        { endedCount: (endedCount || 0) + ended.count, endedMs: (endedMs || 0) + ended.totalMs },
+        points,
+      ),
       liveHolds: holds,
     },
     booking,
     database,
-    trimPointsBeforeMs: baseline?.atMs ?? nowMs - sessionMs,
+    ended,
+    trimPointsBeforeMs,
   };
 }
 
@@ -124,6 +131,7 @@ function unreachable(
   booking: BookingHealth,
   database: DatabaseHealth,
   liveHolds: number | null,
+  ended: EndedSessions,
   trimPointsBeforeMs: number,
 ): RoomSignals {
   return {
@@ -132,17 +140,21 @@ function unreachable(
     sessions: { active: 0, meanSessionSeconds: null, liveHolds },
     booking,
     database,
+    ended,
     trimPointsBeforeMs,
   };
 }
 
-function asStrings(value: unknown): string[] {
-  return Array.isArray(value) ? value.filter((v): v is string => typeof v === 'string') : [];
+/** [member, score] pairs from a WITHSCORES reply. */
+function pairs(value: unknown): Array<[string, number]> {
+  const flat = asStrings(value);
+  const out: Array<[string, number]> = [];
+  for (let i = 0; i + 1 < flat.length; i += 2) out.push([flat[i] ?? '', Number(flat[i + 1])]);
+  return out;
 }
 
-function firstPoint(value: unknown): SessionPoint | null {
-  const member = asStrings(value)[0];
-  return member ? parseSessionPoint(member) : null;
+function asStrings(value: unknown): string[] {
+  return Array.isArray(value) ? value.filter((v): v is string => typeof v === 'string') : [];
 }
 
 async function readLiveHolds(deps: SignalDeps, room: TickRoom): Promise<number | null> {

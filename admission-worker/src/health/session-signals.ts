@@ -1,72 +1,84 @@
-// Admitted sessions still active, and how long a session really lasts, measured from the
-// room's own records rather than configured (CONTROLLER.md fact 3).
+// Admitted sessions still active, and how long sessions really last, measured from real
+// token lifetimes rather than configured (CONTROLLER.md fact 3).
 //
-// Each tick records a point (atMs, admittedTotal, active) in the room's sessionPoints set.
-// A token issued at admission lives `sessionSeconds` (exp = iat + sessionSeconds) unless a
-// booking consumes it first, and the room's consumedTokens set holds consumed ids scored by
-// exp. So, at time t:
-//   issued in the last session      = admittedTotal(t) - admittedTotal(t - session)
-//   of them consumed (exp still > t) = |consumedTokens with score > t|
-//   active                           = issued - consumed.
-// The mean session time follows from Little's law over a recent window W: mean active
-// sessions = admission rate x mean session time. It is biased low while the pipeline is still
-// filling (fewer active than the rate will sustain), which errs toward a smaller session cap.
+// The ticks keep each room's open sessions in a sorted set (token jti -> admitted-at ms):
+// a tick adds the jtis of the visitors it admits. A session ends when its token is consumed
+// (it appears in the waiting room's consumedTokens set; a tick notices within one interval)
+// or when the token expires unconsumed (admitted more than sessionSeconds ago). Each tick
+// removes the sessions that ended and adds their lifetimes to the room's running totals
+// (endedCount, endedMs), and records a point (atMs, endedCount, endedMs). The mean session
+// time over a recent window is the difference of two points' totals.
 
 /** How far back the mean session time is measured. */
 export const sessionWindowMs = 120_000;
 
-/** Fewer admissions than this in the window make the mean session time unknown. */
-export const minimumAdmissions = 50;
+/** Fewer sessions ended in the window than this make the mean session time unknown. */
+export const minimumEndedSessions = 50;
 
 export interface SessionPoint {
   atMs: number;
-  admittedTotal: number;
-  active: number;
+  endedCount: number;
+  endedMs: number;
+}
+
+export function sessionPointMember(point: SessionPoint): string {
+  return `${point.atMs}:${point.endedCount}:${point.endedMs}`;
 }
 
 export function parseSessionPoint(member: string): SessionPoint | null {
   const match = /^(\d+):(\d+):(\d+)$/.exec(member);
   if (!match) return null;
-  return { atMs: Number(match[1]), admittedTotal: Number(match[2]), active: Number(match[3]) };
+  return { atMs: Number(match[1]), endedCount: Number(match[2]), endedMs: Number(match[3]) };
 }
 
-export interface SessionMeasurement {
-  nowMs: number;
-  sessionSeconds: number;
-  /** The room's admittedTotal now (before this tick admits). */
-  admittedTotal: number;
-  /** Consumed tokens whose exp is still ahead. */
-  consumedLive: number;
-  /** The newest point at or before now - session (null when the room is younger than that). */
-  baseline: SessionPoint | null;
-  /** Points within the last `sessionWindowMs`, any order. */
-  recent: readonly SessionPoint[];
+export interface EndedSessions {
+  /** Jtis of the sessions that ended since the last tick. */
+  jtis: string[];
+  count: number;
+  /** Their lifetimes summed (ms). */
+  totalMs: number;
 }
 
-export interface SessionFigures {
-  active: number;
-  meanSessionSeconds: number | null;
+/**
+ * Sessions that ended since the last tick: `consumed` were used by a booking (lifetime up
+ * to now), `expired` reached their token's expiry unconsumed (lifetime = the session).
+ * Pairs are [jti, admitted-at ms]; a jti in both counts once, as consumed.
+ */
+export function endedSessions(
+  nowMs: number,
+  sessionMs: number,
+  consumed: ReadonlyArray<readonly [string, number]>,
+  expired: ReadonlyArray<readonly [string, number]>,
+): EndedSessions {
+  const lifetimes = new Map<string, number>();
+  for (const [jti] of expired) lifetimes.set(jti, sessionMs);
+  for (const [jti, admittedAtMs] of consumed) {
+    lifetimes.set(jti, Math.max(0, Math.min(sessionMs, nowMs - admittedAtMs)));
+  }
+  let totalMs = 0;
+  for (const ms of lifetimes.values()) totalMs += ms;
+  return { jtis: [...lifetimes.keys()], count: lifetimes.size, totalMs: Math.round(totalMs) };
 }
 
-export function measureSessions(m: SessionMeasurement): SessionFigures {
-  // Without a baseline every admission so far counts as possibly active: an overestimate
-  // only ever lowers admissions.
-  const issued = Math.max(0, m.admittedTotal - (m.baseline?.admittedTotal ?? 0));
-  const active = Math.max(0, issued - m.consumedLive);
-  const recent = m.recent
-    .filter((p) => p.atMs >= m.nowMs - sessionWindowMs && p.atMs < m.nowMs)
-    .sort((a, b) => a.atMs - b.atMs);
-  const first = recent[0];
-  if (!first) return { active, meanSessionSeconds: null };
-  const admissions = m.admittedTotal - first.admittedTotal;
-  const spanSeconds = (m.nowMs - first.atMs) / 1000;
-  if (admissions < minimumAdmissions || spanSeconds <= 0)
-    return { active, meanSessionSeconds: null };
-  const meanActive =
-    (recent.reduce((total, p) => total + p.active, 0) + active) / (recent.length + 1);
-  const ratePerSecond = admissions / spanSeconds;
-  const seconds = Math.min(m.sessionSeconds, meanActive / ratePerSecond);
-  return { active, meanSessionSeconds: Math.round(seconds * 100) / 100 };
+/**
+ * Mean session time (s) over the last `sessionWindowMs`: lifetimes of the sessions that
+ * ended in the window over their number, from the running totals now and at the oldest
+ * point in the window. Unknown with fewer than `minimumEndedSessions` ended sessions.
+ */
+export function meanSessionSeconds(
+  nowMs: number,
+  totals: { endedCount: number; endedMs: number },
+  points: readonly SessionPoint[],
+): number | null {
+  const inWindow = points.filter((p) => p.atMs >= nowMs - sessionWindowMs && p.atMs <= nowMs);
+  const oldest = inWindow.reduce<SessionPoint | null>(
+    (first, p) => (first === null || p.atMs < first.atMs ? p : first),
+    null,
+  );
+  if (!oldest) return null;
+  const ended = totals.endedCount - oldest.endedCount;
+  if (ended < minimumEndedSessions) return null;
+  return Math.round((totals.endedMs - oldest.endedMs) / ended / 10) / 100;
 }
 
 /** Live seat holds of the room's journey, from the booking API's inventory counts hash. */

@@ -10,11 +10,14 @@ export interface TickKeys {
   fence: string;
   /**
    * Hash carried between ticks: controller (state JSON), lastTickMs, recordedServed,
-   * recordedAdmitted, recordedSkipped, recordedLastNumber, and pending (the running tick's
+   * recordedAdmitted, recordedSkipped, endedCount and endedMs (sessions ended so far and
+   * their summed lifetimes), and pending (the running tick's
    * inputs and decision, staged before it admits, so a successor can record a crashed tick).
    */
   state: string;
-  /** Sorted set of per-tick points "<atMs>:<admittedTotal>:<active>" scored by atMs. */
+  /** Sorted set of admitted sessions not yet ended: member token jti, score admitted-at ms. */
+  openSessions: string;
+  /** Sorted set of per-tick points "<atMs>:<endedCount>:<endedMs>" scored by atMs. */
   sessionPoints: string;
   /** Sorted set "<lastNumber>:<atMs>" scored by lastNumber: when each number had been issued. */
   joinClock: string;
@@ -28,7 +31,8 @@ export function tickKeys(prefix: string, roomId: string): TickKeys {
     lock: `${base}:lock`,
     fence: `${base}:fence`,
     state: `${base}:state`,
-    sessionPoints: `${base}:sessions`,
+    openSessions: `${base}:open-sessions`,
+    sessionPoints: `${base}:session-points`,
     joinClock: `${base}:join-clock`,
     auditCursor: `${base}:audit-cursor`,
   };

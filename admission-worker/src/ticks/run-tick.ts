@@ -5,6 +5,7 @@
 import type { Database } from '@tatkal/drizzle';
 import {
   type AdmitResult,
+  admissionJti,
   admitNextBatch,
   QueueError,
   type QueueState,
@@ -18,6 +19,7 @@ import {
   decisionStreamLength,
 } from '../decisions/record.ts';
 import { readRoomSignals } from '../health/room-signals.ts';
+import type { EndedSessions } from '../health/session-signals.ts';
 import { type TickKeys, tickKeys } from './keys.ts';
 import {
   type PendingTick,
@@ -92,10 +94,13 @@ async function underLease(
   const pending = parsePendingTick(carried.pending);
   const recovered = pending ? recoveredRecord(room.id, pending, totals, deps.workerId) : null;
   if (pending && recovered) {
+    // Its visitors' sessions are not tracked (their jtis died with it): they are left out of
+    // the active count until they would have expired, a rare and bounded undercount.
     const id = await record(deps, keys, token, recovered, pending.controllerState, totals, {
-      active: signals.sessions.active,
       lastNumber: signals.queueState?.lastNumber ?? 0,
       trimPointsBeforeMs: signals.trimPointsBeforeMs,
+      ended: { jtis: [], count: 0, totalMs: 0 },
+      admittedJtis: [],
     });
     if (id === null) return { kind: 'fence_lost', step: 'record' };
     controllerState = pending.controllerState;
@@ -173,9 +178,10 @@ async function underLease(
     },
   };
   const id = await record(deps, keys, token, tickRecord, result.state, after, {
-    active: signals.sessions.active,
     lastNumber: signals.queueState?.lastNumber ?? 0,
     trimPointsBeforeMs: signals.trimPointsBeforeMs,
+    ended: signals.ended,
+    admittedJtis: (admitted?.admitted ?? []).map((v) => admissionJti(room.id, v.number)),
   });
   // Admitted but not recorded: the next holder records it from the staged entry.
   if (id === null) return { kind: 'fence_lost', step: 'record' };
@@ -225,12 +231,18 @@ async function record(
   entry: DecisionRecord,
   controllerState: ControllerState,
   totals: QueueTotals,
-  extra: { active: number; lastNumber: number; trimPointsBeforeMs: number },
+  extra: {
+    lastNumber: number;
+    trimPointsBeforeMs: number;
+    ended: EndedSessions;
+    admittedJtis: string[];
+  },
 ): Promise<string | null> {
   const id = await registerTickScripts(deps.redis).tickRecord(
     keys.lock,
     keys.state,
     decisionStreamKey(deps.prefix, entry.roomId),
+    keys.openSessions,
     keys.sessionPoints,
     keys.joinClock,
     token,
@@ -241,9 +253,12 @@ async function record(
     totals.served,
     totals.admittedTotal,
     totals.skippedTotal,
-    extra.active,
     extra.lastNumber,
     Math.max(0, Math.floor(extra.trimPointsBeforeMs)),
+    extra.ended.count,
+    extra.ended.totalMs,
+    JSON.stringify(extra.ended.jtis),
+    JSON.stringify(extra.admittedJtis),
   );
   return id === fenceLostCode || typeof id !== 'string' ? null : id;
 }

@@ -20,6 +20,7 @@ declare module 'ioredis' {
       lock: string,
       state: string,
       decisions: string,
+      openSessions: string,
       sessionPoints: string,
       joinClock: string,
       token: string,
@@ -30,9 +31,12 @@ declare module 'ioredis' {
       served: number,
       admittedTotal: number,
       skippedTotal: number,
-      active: number,
       lastNumber: number,
       trimPointsBeforeMs: number,
+      endedCount: number,
+      endedMs: number,
+      endedJtis: string,
+      admittedJtis: string,
     ): Result<string | number, Context>;
   }
 }
@@ -41,7 +45,7 @@ const definitions = {
   tickAcquireLock: { file: 'acquire-tick-lock.lua', numberOfKeys: 2 },
   tickReleaseLock: { file: 'release-tick-lock.lua', numberOfKeys: 1 },
   tickStage: { file: 'stage-tick.lua', numberOfKeys: 2 },
-  tickRecord: { file: 'record-tick.lua', numberOfKeys: 5 },
+  tickRecord: { file: 'record-tick.lua', numberOfKeys: 6 },
 };
 
 const sources = Object.entries(definitions).map(([name, definition]) => ({
