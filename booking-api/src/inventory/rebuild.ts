@@ -50,6 +50,8 @@ export async function rebuildInventory(
     redis.hgetall(keys.taken),
     redis.hkeys(keys.seats),
   ]);
+  // The field "" is the encoding anchor finish-rebuild.lua writes, not a seat.
+  delete seen[''];
   const truth = await readJourneyTruth(db, journeyId);
   if (truth.seats.length === 0) throw new RangeError(`journey ${journeyId} has no seats`);
   await options.afterPostgresRead?.();

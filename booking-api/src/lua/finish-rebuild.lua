@@ -6,10 +6,10 @@
   KEYS[2] seats     hash (not read)
   KEYS[3] pools     hash "<class>|<quota>" -> seat ids
   KEYS[4] counts    hash "<class>|<quota>:total|held|sold" -> count (replaced)
-  KEYS[5] taken     hash seat id -> hold id | "!<n>" sold
+  KEYS[5] taken     hash seat id -> hold id | "!<n>" sold; writes the encoding anchor (field "")
   KEYS[6] holds     (not touched)
   KEYS[7] expiries  (not touched)
-  KEYS[8] tokens    (not touched)
+  KEYS[8] tokens    hash; writes the encoding anchor (field "", see below)
 
   ARGV[1] now, epoch ms (recorded as builtAtMs)
 
@@ -45,5 +45,12 @@ for i = 1, #pools, 2 do
 end
 redis.call('DEL', K_COUNTS)
 if #counts > 0 then redis.call('HSET', K_COUNTS, unpack(counts)) end
+-- A field whose value is longer than hash-max-listpack-value (64 by default) makes Redis keep
+-- `taken` and `tokens` as hash tables for good. As listpacks (up to 512 entries here) every
+-- hold's reads and writes of its seats and its token scanned all the entries; as tables they
+-- are O(1). No seat id or jti is empty, so the field never names one; readers of the whole of
+-- `taken` (read-snapshot.lua, rebuildInventory) skip it.
+redis.call('HSET', K_TAKEN, '', ENCODING_ANCHOR)
+redis.call('HSET', K_TOKENS, '', ENCODING_ANCHOR)
 redis.call('HSET', K_META, 'ready', '1', 'builtAtMs', ARGV[1], 'seats', seats)
 return {seats, held, sold}

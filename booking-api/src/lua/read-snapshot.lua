@@ -25,7 +25,10 @@ local nowMs = tonumber(ARGV[1])
 if not nowMs then return -1 end
 local taken = {}
 local values = redis.call('HGETALL', K_TAKEN)
-for i = 1, #values, 2 do taken[values[i]] = values[i + 1] end
+-- The field "" is the encoding anchor (finish-rebuild.lua), not a seat.
+for i = 1, #values, 2 do
+  if values[i] ~= '' then taken[values[i]] = values[i + 1] end
+end
 local live = {}
 local reply = {}
 local function code(value)

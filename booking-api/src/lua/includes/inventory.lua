@@ -6,10 +6,11 @@
   KEYS[2] seats     hash seat id -> "<class>|<quota>|<coach>|<berth number>|<berth type>"
   KEYS[3] pools     hash "<class>|<quota>" -> seat ids in allocation order, comma-separated
   KEYS[4] counts    hash "<class>|<quota>:total|held|sold" -> count
-  KEYS[5] taken     hash seat id -> hold id (held) or "!<n>" (sold); free seats have no field
+  KEYS[5] taken     hash seat id -> hold id (held) or "!<n>" (sold); free seats have no field;
+                    the field "" is an encoding anchor, not a seat (see finish-rebuild.lua)
   KEYS[6] holds     hash hold id -> JSON {st = "held"|"booked", exp, sub, jti, seats, at, keep}
   KEYS[7] expiries  sorted set hold id -> ms when the record goes (exp, or keep once booked)
-  KEYS[8] tokens    hash token jti -> hold id
+  KEYS[8] tokens    hash token jti -> hold id (the field "" is the same encoding anchor)
 
   Seat ids travel as decimal strings and are compared as strings. A seat moves between
   free, held and sold only through setSeat, which keeps the counters exact.
@@ -18,6 +19,9 @@ local K_META, K_SEATS, K_POOLS, K_COUNTS = KEYS[1], KEYS[2], KEYS[3], KEYS[4]
 local K_TAKEN, K_HOLDS, K_EXPIRIES, K_TOKENS = KEYS[5], KEYS[6], KEYS[7], KEYS[8]
 
 local SOLD_BYTE = 33 -- '!'
+-- The value of the field "" of `taken` and `tokens` (written by finish-rebuild.lua): longer
+-- than hash-max-listpack-value, so both stay hash tables, not linearly scanned listpacks.
+local ENCODING_ANCHOR = 'encoding anchor: keeps this hash a hash table (O(1) lookups); see ADR 0007'
 
 local function stateOf(value)
   if not value then return 'free' end
