@@ -1,0 +1,122 @@
+// A tick admits through the waiting room's admitNextBatch and records its inputs, decision
+// and batch to the room's decision stream and, flushed, to PostgreSQL's admission_batches.
+import { admissionBatches } from '@tatkal/drizzle';
+import { eq } from 'drizzle-orm';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { decide } from '../../src/controller/index.ts';
+import { flushRoomAudit } from '../../src/decisions/audit-flush.ts';
+import { runTick, type TickDeps } from '../../src/ticks/run-tick.ts';
+import {
+  admittedNumbers,
+  joinVisitors,
+  openTestEnv,
+  publishHealthyBooking,
+  readAllDecisions,
+  seedOpenRoom,
+  type TestEnv,
+  tickRecordViolations,
+} from './fixtures.ts';
+
+let env: TestEnv;
+let deps: TickDeps;
+let roomId: string;
+// The ticks' clock, moved one tick interval between ticks: a tick's admissions cover the time
+// since the previous one.
+let clockMs = Date.now();
+
+beforeAll(async () => {
+  env = openTestEnv();
+  // Pinned by the operator's bounds (max outranks everything but pause and the brake), so
+  // each tick's batch size is known: 50/s over a one-second first tick.
+  roomId = await seedOpenRoom(env.db, { minAdmitPerSecond: 50, maxAdmitPerSecond: 50 });
+  await joinVisitors(env.redis, env.prefix, roomId, 120);
+  deps = {
+    redis: env.redis,
+    db: env.db.db,
+    pool: env.db.pool,
+    prefix: env.prefix,
+    workerId: 'worker-a',
+    decide: (inputs, state) => decide(inputs, state),
+    now: () => clockMs,
+    lockTtlMs: 5_000,
+    healthStaleMs: 5_000,
+    databaseTimeoutMs: 1_000,
+  };
+});
+
+afterAll(async () => {
+  await env?.close();
+});
+
+describe('an admission tick', () => {
+  it('admits the next FIFO batch and records it to the stream and, flushed, to PostgreSQL', async () => {
+    await publishHealthyBooking(env.redis, env.prefix);
+    const first = await runTick(deps, roomId);
+    expect(first.kind).toBe('ran');
+    if (first.kind !== 'ran') return;
+    expect(first.record.decision.admit).toBe(50);
+    expect(first.record.batch).toEqual({
+      firstNumber: 1,
+      lastNumber: 50,
+      admitted: 50,
+      skipped: 0,
+    });
+    expect(first.record.inputs.queue.waiting).toBe(120);
+    expect(first.record.inputs.booking.commitP95Ms).toBe(20);
+    expect(first.record.inputs.database.activeSessions).not.toBeNull();
+    expect(first.record.inputs.sessions.active).toBe(0);
+
+    clockMs += 1_000;
+    const second = await runTick(deps, roomId);
+    expect(second.kind).toBe('ran');
+    if (second.kind !== 'ran') return;
+    // The sessions the first tick opened are active now.
+    expect(second.record.inputs.sessions.active).toBe(50);
+    expect(second.record.fence).toBeGreaterThan(first.record.fence);
+    const secondBatch = second.record.batch;
+    expect(secondBatch).toEqual({ firstNumber: 51, lastNumber: 100, admitted: 50, skipped: 0 });
+
+    const admitted = await admittedNumbers(env.redis, env.prefix, roomId);
+    expect(admitted.size).toBe(50 + secondBatch.admitted);
+    expect([...admitted.keys()].sort((a, b) => a - b)).toEqual(
+      Array.from({ length: admitted.size }, (_, i) => i + 1),
+    );
+
+    const stream = await readAllDecisions(env.redis, env.prefix, roomId);
+    expect(stream.map((e) => e.record.fence)).toEqual([first.record.fence, second.record.fence]);
+    expect(tickRecordViolations(stream)).toEqual([]);
+
+    expect(await flushRoomAudit(deps, roomId, 100)).toBe(2);
+    // Flushing again copies nothing twice.
+    expect(await flushRoomAudit(deps, roomId, 100)).toBe(0);
+    const rows = await env.db.db
+      .select()
+      .from(admissionBatches)
+      .where(eq(admissionBatches.roomId, roomId))
+      .orderBy(admissionBatches.id);
+    expect(rows.map((r) => [r.firstNumber, r.lastNumber, r.admittedCount, r.workerId])).toEqual([
+      [1, 50, 50, 'worker-a'],
+      [51, secondBatch.lastNumber, secondBatch.admitted, 'worker-a'],
+    ]);
+    expect(rows[0]?.decision).toMatchObject({ fence: first.record.fence, decision: { admit: 50 } });
+  });
+
+  it('admits nobody while the room is paused, and still records the decision', async () => {
+    const { rooms } = await import('@tatkal/drizzle');
+    await env.db.db.update(rooms).set({ status: 'paused' }).where(eq(rooms.id, roomId));
+    const before = await admittedNumbers(env.redis, env.prefix, roomId);
+    clockMs += 1_000;
+    const paused = await runTick(deps, roomId);
+    expect(paused.kind).toBe('ran');
+    if (paused.kind !== 'ran') return;
+    expect(paused.record.decision.rule).toBe('paused');
+    expect(paused.record.batch).toEqual({
+      firstNumber: null,
+      lastNumber: null,
+      admitted: 0,
+      skipped: 0,
+    });
+    expect((await admittedNumbers(env.redis, env.prefix, roomId)).size).toBe(before.size);
+    await env.db.db.update(rooms).set({ status: 'open' }).where(eq(rooms.id, roomId));
+  });
+});
