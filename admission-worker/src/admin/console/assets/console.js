@@ -151,7 +151,10 @@
       const title = document.createElement('span');
       title.id = `chart-${chart.id}-title`;
       title.textContent = chart.title;
-      const latest = document.createElement('output');
+      // A span, not <output>: an output is a live region, and six of them updating every
+      // second would drown the one status region a screen reader should announce.
+      const latest = document.createElement('span');
+      latest.className = 'latest';
       latest.id = `chart-${chart.id}-value`;
       latest.textContent = '–';
       caption.append(title, latest);
@@ -196,7 +199,9 @@
     drawing.replaceChildren();
     const values = chart.series.map((series) => records.map((record) => read(series, record)));
     const top = niceCeiling(Math.max(0, ...values.flat().filter((v) => v !== null)));
-    const x = (i) => pad.left + ((width - pad.left - pad.right) * i) / Math.max(maxPoints - 1, 1);
+    // The window grows with the data up to maxPoints ticks, so a fresh view is not a sliver.
+    const span = Math.min(maxPoints, Math.max(30, records.length));
+    const x = (i) => pad.left + ((width - pad.left - pad.right) * i) / Math.max(span - 1, 1);
     const y = (v) => height - pad.bottom - ((height - pad.top - pad.bottom) * v) / top;
     for (const fraction of [0, 0.5, 1]) {
       const level = y(top * fraction);
@@ -220,7 +225,7 @@
       drawing.append(label);
     }
     // Newest point at the right edge; unknown values (null) break the line.
-    const offset = maxPoints - records.length;
+    const offset = span - records.length;
     chart.series.forEach((series, s) => {
       let points = [];
       const flush = () => {
