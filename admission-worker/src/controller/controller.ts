@@ -1,9 +1,12 @@
 // The admission controller: one pure, deterministic step per tick. The rule and its reasons
-// are in docs/adr/0010-admission-controller.md; in short, the rate moves only on direct
-// evidence (cut on overload, grow on headroom, bounded by the goodput the backend has shown),
-// at most one cut per hold period, and blind ticks hold then decay, never grow.
+// are in docs/adr/0010-admission-controller.md. In short: the rate moves only on direct
+// evidence; it grows on headroom (latency near its unloaded floor), never faster than the
+// goodput the backend has shown and never past the last overload's goodput unless latency says
+// the backend has room; it is cut on overload, at most once per hold period, to a fraction of
+// the goodput measured there; blind ticks hold, then decay, never grow; and the active-session
+// cap (Little's law on the measured session time) stops admissions while the pipeline drains.
 import { resolveControllerConfig } from './config.ts';
-import { knownCommitP95, measuredGoodput, readHealth } from './health.ts';
+import { readHealth, type Smoothed, smooth } from './health.ts';
 import type {
   ControllerConfig,
   ControllerInputs,
@@ -34,7 +37,14 @@ export function initialControllerState(
     lastCutAtMs: null,
     blindSinceMs: null,
     overloadGoodput: null,
+    smoothedP50Ms: null,
+    smoothedP95Ms: null,
+    slowP50Ms: null,
+    slowP95Ms: null,
+    latencyTicks: 0,
+    baseP50Ms: null,
     baseP95Ms: null,
+    smoothedGoodput: null,
   };
 }
 
@@ -65,24 +75,19 @@ export function decide(
     };
   }
 
-  const step = controllerStep(inputs, prev, cfg, interval);
-  let rate = step.rate;
+  const smoothed = smooth(inputs, prev, cfg, interval);
+  const step = controllerStep(inputs, prev, cfg, interval, smoothed);
   let rule = step.rule;
   let reason = step.reason;
   // Max outranks min: with min above max, max wins.
-  const bounded = Math.min(Math.max(rate, bounds.minPerSecond), bounds.maxPerSecond);
-  if (
-    bounded < rate ||
-    (bounded > rate && bounded === bounds.maxPerSecond && bounds.maxPerSecond < bounds.minPerSecond)
-  ) {
+  const rate = Math.max(0, Math.min(Math.max(step.rate, bounds.minPerSecond), bounds.maxPerSecond));
+  if (rate < step.rate || bounds.maxPerSecond < bounds.minPerSecond) {
     rule = 'operator_max';
     reason = `operator max ${bounds.maxPerSecond}/s (controller: ${step.reason})`;
-  } else if (bounded > rate) {
+  } else if (rate > step.rate) {
     rule = 'operator_min';
     reason = `operator min ${bounds.minPerSecond}/s (controller: ${step.reason})`;
   }
-  rate = bounded;
-  rate = Math.max(0, rate);
 
   const cap = sessionCap(rate, inputs, cfg);
   const owed = rate * interval + prev.remainder;
@@ -97,11 +102,7 @@ export function decide(
     reason = 'nobody waiting';
   }
 
-  const p95 = knownCommitP95(inputs, cfg);
-  const baseP95Ms =
-    step.rule === 'blind_hold' || step.rule === 'blind_decay' || p95 === null
-      ? prev.baseP95Ms
-      : Math.min(prev.baseP95Ms ?? p95, p95);
+  const blind = step.rule === 'blind_hold' || step.rule === 'blind_decay';
   return {
     decision: { admit, ratePerSecond: rate, activeSessionCap: cap, rule, reason },
     state: {
@@ -112,7 +113,14 @@ export function decide(
       lastCutAtMs: step.lastCutAtMs,
       blindSinceMs: step.blindSinceMs,
       overloadGoodput: step.overloadGoodput,
-      baseP95Ms,
+      smoothedP50Ms: blind ? prev.smoothedP50Ms : smoothed.p50,
+      smoothedP95Ms: blind ? prev.smoothedP95Ms : smoothed.p95,
+      slowP50Ms: blind ? prev.slowP50Ms : smoothed.slowP50,
+      slowP95Ms: blind ? prev.slowP95Ms : smoothed.slowP95,
+      latencyTicks: blind ? prev.latencyTicks : smoothed.latencyTicks,
+      baseP50Ms: blind ? prev.baseP50Ms : smoothed.baseP50,
+      baseP95Ms: blind ? prev.baseP95Ms : smoothed.baseP95,
+      smoothedGoodput: blind ? prev.smoothedGoodput : smoothed.goodput,
     },
   };
 }
@@ -133,6 +141,7 @@ function controllerStep(
   prev: ControllerState,
   cfg: ControllerConfig,
   interval: number,
+  smoothed: Smoothed,
 ): RateStep {
   const now = inputs.nowMs;
   const rate = prev.ratePerSecond;
@@ -141,7 +150,7 @@ function controllerStep(
     blindSinceMs: null,
     overloadGoodput: prev.overloadGoodput,
   };
-  const health = readHealth(inputs, cfg, prev.baseP95Ms);
+  const health = readHealth(inputs, cfg, smoothed);
 
   if (health.kind === 'blind') {
     const since = prev.blindSinceMs ?? now;
@@ -154,22 +163,30 @@ function controllerStep(
     return { ...kept, rate: decayed, blindSinceMs: since, rule: 'blind_decay', reason: health.why };
   }
 
-  const goodput = measuredGoodput(inputs);
+  // The dead time is measured (session time from real token lifetimes), never configured.
+  const measured = inputs.sessions.meanSessionSeconds;
+  const deadTime = measured !== null && measured > 0 ? measured : cfg.fallbackDeadTimeSeconds;
   const sinceCut = prev.lastCutAtMs === null ? Infinity : (now - prev.lastCutAtMs) / 1000;
+  const goodput = smoothed.goodput;
 
   if (health.kind === 'overload') {
-    if (sinceCut < cfg.cutHoldSeconds) {
+    if (sinceCut < cfg.cutHoldDeadTimes * deadTime) {
       return { ...kept, rate, rule: 'cut_hold', reason: `${health.why}; cut ${sinceCut}s ago` };
     }
     const target = goodput === null ? rate * cfg.deepestCut : cfg.cutToGoodput * goodput;
     // Overload that the rate already sits below is the pipeline still arriving (admitted people
     // cannot be recalled); cutting again would compound, so hold and let the cap work.
     if (target >= rate) {
-      return { ...kept, rate, rule: 'cut_hold', reason: `${health.why}; rate already below it` };
+      return {
+        ...kept,
+        rate,
+        rule: 'cut_hold',
+        reason: `${health.why}; rate already below it`,
+        overloadGoodput: goodput ?? prev.overloadGoodput,
+      };
     }
-    const cut = Math.max(target, rate * cfg.deepestCut);
     return {
-      rate: cut,
+      rate: Math.max(target, rate * cfg.deepestCut),
       rule: 'overload_cut',
       reason: health.why,
       lastCutAtMs: now,
@@ -181,15 +198,35 @@ function controllerStep(
   if (health.kind === 'steady') return { ...kept, rate, rule: 'steady', reason: health.why };
   if (inputs.queue.waiting <= 0)
     return { ...kept, rate, rule: 'no_demand', reason: 'nobody waiting' };
-  if (sinceCut < cfg.increaseHoldSeconds) {
+  if (sinceCut < cfg.increaseHoldDeadTimes * deadTime) {
     return { ...kept, rate, rule: 'steady', reason: `${health.why}; waiting out the last cut` };
   }
-  let grown = rate * Math.exp(cfg.increasePerSecond * health.strength * interval);
-  if (goodput !== null) grown = Math.min(grown, Math.max(rate, cfg.goodputLead * goodput));
-  if (grown <= rate) {
-    return { ...kept, rate, rule: 'steady', reason: `${health.why}; at the goodput lead` };
+
+  const s = health.strength;
+  let ceiling = Infinity;
+  let overloadGoodput = prev.overloadGoodput;
+  if (goodput !== null) {
+    ceiling = goodput * (1 + (cfg.goodputLead - 1) * s);
+    // Latency at its floor while serving more than the last overload did: capacity has grown.
+    if (s >= 1 && overloadGoodput !== null && goodput > overloadGoodput) overloadGoodput = null;
   }
-  return { ...kept, rate: grown, rule: 'headroom_increase', reason: health.why };
+  if (s < 1 && overloadGoodput !== null) {
+    ceiling = Math.min(ceiling, cfg.capacityCeiling * overloadGoodput);
+  }
+  const grown = Math.min(
+    rate * Math.exp((cfg.increasePerDeadTime / deadTime) * s * interval),
+    ceiling,
+  );
+  if (grown <= rate) {
+    return {
+      ...kept,
+      overloadGoodput,
+      rate,
+      rule: 'steady',
+      reason: `${health.why}; at the ceiling`,
+    };
+  }
+  return { ...kept, overloadGoodput, rate: grown, rule: 'headroom_increase', reason: health.why };
 }
 
 function sessionCap(rate: number, inputs: ControllerInputs, cfg: ControllerConfig): number {

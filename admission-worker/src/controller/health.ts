@@ -1,8 +1,8 @@
-// Reads one tick's health into the only three things the update rule acts on: blind (the
-// inputs cannot be trusted), overload (direct evidence the backend is past its knee) and
-// headroom (direct evidence it is not, with how much). Anything else is "steady": no evidence
-// either way, which is never a reason to move.
-import type { ControllerConfig, ControllerInputs } from './types.ts';
+// Reads one tick's health into the only things the update rule acts on: blind (the inputs
+// cannot be trusted), overload (direct evidence the backend is past its knee) and headroom
+// (direct evidence it is not, graded by how far latency has risen above its unloaded floor).
+// Anything else is "steady": no evidence either way, which is never a reason to move.
+import type { ControllerConfig, ControllerInputs, ControllerState } from './types.ts';
 
 export type HealthReading =
   | { kind: 'blind'; why: string }
@@ -10,11 +10,28 @@ export type HealthReading =
   | { kind: 'headroom'; strength: number; why: string }
   | { kind: 'steady'; why: string };
 
-/** Commit p95 when enough commits back it; otherwise unknown (null), never "healthy". */
-export function knownCommitP95(inputs: ControllerInputs, config: ControllerConfig): number | null {
-  const { commitP95Ms, commitSamples } = inputs.booking;
-  if (commitP95Ms === null || !Number.isFinite(commitP95Ms)) return null;
-  return commitSamples >= config.minSamples ? commitP95Ms : null;
+/** Smoothed latency and goodput after this tick, and the inflation they imply. */
+export interface Smoothed {
+  p50: number | null;
+  p95: number | null;
+  slowP50: number | null;
+  slowP95: number | null;
+  latencyTicks: number;
+  baseP50: number | null;
+  baseP95: number | null;
+  goodput: number | null;
+  /** Smoothed latency over its unloaded floor (1 = unloaded); null while unknown. */
+  inflation: number | null;
+}
+
+/** A commit percentile when enough commits back it; otherwise unknown (null), never "healthy". */
+export function knownPercentile(
+  value: number | null,
+  inputs: ControllerInputs,
+  config: ControllerConfig,
+): number | null {
+  if (value === null || !Number.isFinite(value) || value <= 0) return null;
+  return inputs.booking.commitSamples >= config.minSamples ? value : null;
 }
 
 /** Commits per second over the booking window, when the window's length is known. */
@@ -24,28 +41,70 @@ export function measuredGoodput(inputs: ControllerInputs): number | null {
   return inputs.booking.commitSamples / window;
 }
 
+export function isBlind(inputs: ControllerInputs, config: ControllerConfig): string | null {
+  const { booking } = inputs;
+  if (booking.ageMs === null) return 'no health summary';
+  if (booking.ageMs > config.staleAfterMs) return `health ${booking.ageMs} ms old`;
+  if (booking.poolWaiting === null && booking.errors5xx === null && booking.timeouts === null) {
+    return 'pool and error counters unknown';
+  }
+  return null;
+}
+
+export function smooth(
+  inputs: ControllerInputs,
+  prev: ControllerState,
+  config: ControllerConfig,
+  interval: number,
+): Smoothed {
+  const known50 = knownPercentile(inputs.booking.commitP50Ms, inputs, config);
+  const known95 = knownPercentile(inputs.booking.commitP95Ms, inputs, config);
+  const latencyTicks = prev.latencyTicks + (known95 === null ? 0 : 1);
+  // Until a smoother has as many ticks as its time constant it is a plain running mean, so the
+  // first noisy readings weigh no more than later ones.
+  const weight = (tau: number) =>
+    Math.max(1 - Math.exp(-interval / tau), 1 / Math.max(1, latencyTicks));
+  const alpha = weight(config.smoothingSeconds);
+  const ewma = (old: number | null, x: number | null, a: number) =>
+    x === null ? old : old === null ? x : old + a * (x - old);
+  const p50 = ewma(prev.smoothedP50Ms, known50, alpha);
+  const p95 = ewma(prev.smoothedP95Ms, known95, alpha);
+  const slowAlpha = weight(config.floorSmoothingSeconds);
+  const slowP50 = ewma(prev.slowP50Ms, known50, slowAlpha);
+  const slowP95 = ewma(prev.slowP95Ms, known95, slowAlpha);
+  // The floor is the lowest slow average, and only once that average rests on enough ticks:
+  // a minimum over noisy early readings would sit below the truth for good, and every later
+  // reading would look loaded.
+  const mature = latencyTicks >= config.floorSmoothingSeconds;
+  const floor = (old: number | null, slow: number | null) =>
+    !mature || slow === null ? old : Math.min(old ?? slow, slow);
+  const baseP50 = floor(prev.baseP50Ms, slowP50);
+  const baseP95 = floor(prev.baseP95Ms, slowP95);
+  // Goodput is smoothed faster: it only bounds growth, and lag there is lost ramp time.
+  const goodputAlpha = 1 - Math.exp((-2 * interval) / config.smoothingSeconds);
+  const goodput = ewma(prev.smoothedGoodput, measuredGoodput(inputs), goodputAlpha);
+  const ratios: number[] = [];
+  if (p50 !== null && baseP50 !== null && baseP50 > 0) ratios.push(p50 / baseP50);
+  if (p95 !== null && baseP95 !== null && baseP95 > 0) ratios.push(p95 / baseP95);
+  const inflation = ratios.length === 0 ? null : ratios.reduce((a, b) => a + b, 0) / ratios.length;
+  return { p50, p95, slowP50, slowP95, latencyTicks, baseP50, baseP95, goodput, inflation };
+}
+
 export function readHealth(
   inputs: ControllerInputs,
   config: ControllerConfig,
-  baseP95Ms: number | null,
+  smoothed: Smoothed,
 ): HealthReading {
+  const blind = isBlind(inputs, config);
+  if (blind !== null) return { kind: 'blind', why: blind };
   const { booking, database, bounds } = inputs;
-  if (booking.ageMs === null || booking.ageMs > config.staleAfterMs) {
-    return { kind: 'blind', why: booking.ageMs === null ? 'no health summary' : 'stale health' };
-  }
-  if (booking.poolWaiting === null && booking.errors5xx === null && booking.timeouts === null) {
-    return { kind: 'blind', why: 'pool and error counters unknown' };
-  }
-
-  const p95 = knownCommitP95(inputs, config);
+  const p95 = knownPercentile(booking.commitP95Ms, inputs, config);
   const poolSize = booking.poolMax !== null && booking.poolMax > 0 ? booking.poolMax : 1;
   const errors = (booking.errors5xx ?? 0) + (booking.timeouts ?? 0);
   const requests = Math.max(booking.requests ?? 0, 1);
   const lockWaits = database.lockWaits ?? 0;
+  const target = bounds.latencyTargetMs;
 
-  if (p95 !== null && p95 > bounds.latencyTargetMs) {
-    return { kind: 'overload', why: `commit p95 ${Math.round(p95)} ms over target` };
-  }
   if (
     booking.poolWaiting !== null &&
     booking.poolWaiting > config.poolWaitingTolerance * poolSize
@@ -58,22 +117,23 @@ export function readHealth(
   if (lockWaits > config.lockWaitTolerance * poolSize) {
     return { kind: 'overload', why: `${lockWaits} sessions waiting on locks` };
   }
+  // One slow second is noise at a few hundred commits; a slow second on a rising trend is not.
+  if (p95 !== null && p95 > target && (smoothed.p95 ?? 0) > 0.75 * target) {
+    return { kind: 'overload', why: `commit p95 ${Math.round(p95)} ms over target` };
+  }
 
   if (p95 === null) return { kind: 'steady', why: 'commit p95 unknown (too few samples)' };
-  if (booking.poolWaiting === null || booking.poolWaiting > 0) {
-    return { kind: 'steady', why: 'pool waiting unknown' };
+  if (booking.poolWaiting === null || booking.errors5xx === null || booking.timeouts === null) {
+    return { kind: 'steady', why: 'pool or error counters unknown' };
   }
-  if (booking.errors5xx === null || booking.timeouts === null) {
-    return { kind: 'steady', why: 'error counters unknown' };
+  if (p95 > config.headroomLatency * target || smoothed.inflation === null) {
+    return { kind: 'steady', why: `commit p95 ${Math.round(p95)} ms` };
   }
-  const threshold = config.headroomLatency * bounds.latencyTargetMs;
-  if (p95 > threshold)
-    return { kind: 'steady', why: `commit p95 ${Math.round(p95)} ms near target` };
-  // Full strength at the unloaded latency, none at the threshold: the climb of p95 above its
-  // floor is the first sign of the knee, so the gain fades before the knee is reached.
-  const floor = baseP95Ms === null ? p95 : Math.min(baseP95Ms, threshold * 0.9);
-  const strength = clamp((threshold - p95) / Math.max(threshold - floor, threshold * 0.1), 0, 1);
-  return { kind: 'headroom', strength, why: `commit p95 ${Math.round(p95)} ms` };
+  const span = Math.max(config.inflationNone - config.inflationFull, 1e-6);
+  const strength = clamp((config.inflationNone - smoothed.inflation) / span, 0, 1);
+  const why = `latency ${smoothed.inflation.toFixed(2)}× unloaded`;
+  if (strength <= 0) return { kind: 'steady', why: `${why}: near the knee` };
+  return { kind: 'headroom', strength, why };
 }
 
 export function clamp(value: number, low: number, high: number): number {

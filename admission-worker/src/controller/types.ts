@@ -124,8 +124,19 @@ export interface ControllerState {
   readonly blindSinceMs: number | null;
   /** Goodput (commits/s) measured when overload was last seen: the backend's last known ceiling. */
   readonly overloadGoodput: number | null;
-  /** Lowest commit p95 (ms) seen with enough samples: the backend's unloaded latency. */
+  /** Commit p50 and p95 (ms), smoothed over a few seconds of ticks with enough samples. */
+  readonly smoothedP50Ms: number | null;
+  readonly smoothedP95Ms: number | null;
+  /** The same, smoothed much more slowly: the estimate the unloaded floor is taken from. */
+  readonly slowP50Ms: number | null;
+  readonly slowP95Ms: number | null;
+  /** Ticks whose percentiles were known: the floor is only trusted once there are enough. */
+  readonly latencyTicks: number;
+  /** The lowest slowly smoothed p50 and p95 seen: the backend's unloaded latency. */
+  readonly baseP50Ms: number | null;
   readonly baseP95Ms: number | null;
+  /** Goodput (commits/s), smoothed over a few seconds. */
+  readonly smoothedGoodput: number | null;
 }
 
 /** Tuning of the update rule; see docs/adr/0010-admission-controller.md for why each value. */
@@ -140,20 +151,33 @@ export interface ControllerConfig {
   blindHoldSeconds: number;
   /** Blind decay: the gap to the minimum shrinks by this fraction per second. */
   blindDecayPerSecond: number;
-  /** At most one multiplicative cut per hold period (s), about half the dead time. */
-  cutHoldSeconds: number;
-  /** No increase for this long (s) after a cut: the cut's effect is not visible before. */
-  increaseHoldSeconds: number;
+  /** Dead time (s) assumed until a session time has been measured. */
+  fallbackDeadTimeSeconds: number;
+  /** At most one multiplicative cut per this many dead times. */
+  cutHoldDeadTimes: number;
+  /** No increase for this many dead times after a cut: its effect is not visible before. */
+  increaseHoldDeadTimes: number;
   /** A cut sets the rate to this fraction of the goodput measured under overload... */
   cutToGoodput: number;
   /** ...but never below this fraction of the rate (and without a goodput, exactly it). */
   deepestCut: number;
-  /** Multiplicative growth per second with full headroom; gain × dead time stays well below 1. */
-  increasePerSecond: number;
-  /** Commit p95 at or below this fraction of the latency target counts as headroom. */
+  /** Growth per dead time (log rate) at full headroom: gain × dead time, well below 1. */
+  increasePerDeadTime: number;
+  /** Time constant (s) of the latency and goodput smoothing. */
+  smoothingSeconds: number;
+  /** Time constant (s) of the slow smoothing the unloaded floor is read from; the floor is
+   * trusted after this many ticks with known percentiles. */
+  floorSmoothingSeconds: number;
+  /** Latency inflation (smoothed over unloaded) at or below which headroom is full... */
+  inflationFull: number;
+  /** ...and at or above which there is none: the knee is close. */
+  inflationNone: number;
+  /** Commit p95 above this fraction of the target is never headroom, whatever the inflation. */
   headroomLatency: number;
-  /** The rate never rises above this multiple of the goodput measured while healthy. */
+  /** The rate rises at most to this multiple of the smoothed goodput (at full headroom). */
   goodputLead: number;
+  /** Below full headroom the rate stays under this fraction of the last overload goodput. */
+  capacityCeiling: number;
   /** Errors (5xx plus timeouts) per request above this fraction are overload. */
   errorTolerance: number;
   /** Callers waiting for a pool connection above this fraction of the pool are overload. */

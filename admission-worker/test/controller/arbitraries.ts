@@ -86,6 +86,8 @@ export const inputsArb: fc.Arbitrary<ControllerInputs> = fc.record({
   bounds: boundsArb,
 });
 
+const latency = fc.option(fc.double({ min: 1, max: 500, noNaN: true }), { nil: null });
+
 export const stateArb = (nowMs = 1_000_000): fc.Arbitrary<ControllerState | null> =>
   fc.option(
     fc.record({
@@ -95,7 +97,14 @@ export const stateArb = (nowMs = 1_000_000): fc.Arbitrary<ControllerState | null
       lastCutAtMs: fc.option(fc.integer({ min: nowMs - 60_000, max: nowMs }), { nil: null }),
       blindSinceMs: fc.option(fc.integer({ min: nowMs - 60_000, max: nowMs }), { nil: null }),
       overloadGoodput: fc.option(fc.double({ min: 0, max: 2_000, noNaN: true }), { nil: null }),
-      baseP95Ms: fc.option(fc.double({ min: 5, max: 500, noNaN: true }), { nil: null }),
+      smoothedP50Ms: latency,
+      smoothedP95Ms: latency,
+      slowP50Ms: latency,
+      slowP95Ms: latency,
+      latencyTicks: fc.integer({ min: 0, max: 1_000 }),
+      baseP50Ms: latency,
+      baseP95Ms: latency,
+      smoothedGoodput: fc.option(fc.double({ min: 0, max: 2_000, noNaN: true }), { nil: null }),
     }),
     { nil: null, freq: 6 },
   );

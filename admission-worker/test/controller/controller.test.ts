@@ -51,7 +51,9 @@ describe('decide', () => {
     // Goodput 500/s under overload, rate 2,000: every tick is evidence enough to cut.
     const r = run(25, overloaded, null, 2_000);
     const cuts = r.filter((x) => x.decision.rule === 'overload_cut').length;
-    expect(cuts).toBe(Math.ceil(25 / defaultControllerConfig.cutHoldSeconds));
+    // The hold is half the measured dead time (session time 25 s in these inputs).
+    const hold = defaultControllerConfig.cutHoldDeadTimes * 25;
+    expect(cuts).toBe(Math.ceil(25 / hold));
     expect(r.at(-1)?.decision.ratePerSecond).toBeLessThan(2_000);
   });
 

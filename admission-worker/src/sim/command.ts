@@ -1,0 +1,163 @@
+// `pnpm sim:controller`: find r* by the open-loop sweep, run every scenario of CONTROLLER.md
+// with the controller and both baselines over N seeds (worker threads), print a table and, as
+// the last line, the criteria as one JSON object.
+//
+//   node admission-worker/src/sim/command.ts [--seeds 20] [--workers 2] [--sweep-seeds 3]
+import { availableParallelism } from 'node:os';
+import { parseArgs } from 'node:util';
+import { type Criteria, evaluate, quantile } from './criteria.ts';
+import type { IdealRates, RunFigures } from './figures.ts';
+import type { Job, JobResult } from './jobs.ts';
+import { backendModel, scenarios } from './model.ts';
+import type { PolicyName } from './policies.ts';
+import { runJobs } from './pool.ts';
+
+const policies: readonly PolicyName[] = ['controller', 'static', 'periodic_alarm'];
+
+export interface SimulationReport {
+  seeds: number;
+  ideal: IdealRates;
+  figures: Map<PolicyName, Map<string, RunFigures[]>>;
+  criteria: Record<PolicyName, Criteria>;
+}
+
+export async function simulate(options: {
+  seeds: number;
+  workers: number;
+  sweepSeeds: number;
+  onProgress?: (done: number, total: number) => void;
+}): Promise<SimulationReport> {
+  const sweepSeeds = Array.from({ length: options.sweepSeeds }, (_, i) => 9_001 + i);
+  const sweeps = (await runJobs(
+    [backendModel.fullCores, backendModel.reducedCores].map(
+      (cores): Job => ({ kind: 'sweep', cores, seeds: sweepSeeds }),
+    ),
+    options.workers,
+  )) as Array<Extract<JobResult, { kind: 'sweep' }>>;
+  const rateFor = (cores: number) => sweeps.find((s) => s.cores === cores)?.idealRate ?? Number.NaN;
+  const ideal = {
+    full: rateFor(backendModel.fullCores),
+    reduced: rateFor(backendModel.reducedCores),
+  };
+
+  // Common random numbers: seed i is the same backend randomness for every policy and scenario.
+  const jobs: Job[] = [];
+  for (let i = 0; i < options.seeds; i++) {
+    for (const scenario of scenarios) {
+      for (const policy of policies) {
+        jobs.push({ kind: 'run', scenario: scenario.name, policy, seed: 1_000 + i, ideal });
+      }
+    }
+  }
+  const results = await runJobs(jobs, options.workers, (_, done) =>
+    options.onProgress?.(done, jobs.length),
+  );
+
+  const figures = new Map<PolicyName, Map<string, RunFigures[]>>();
+  for (const r of results) {
+    if (r.kind !== 'run') continue;
+    const byScenario = figures.get(r.policy) ?? new Map<string, RunFigures[]>();
+    figures.set(r.policy, byScenario);
+    const list = byScenario.get(r.scenario) ?? [];
+    byScenario.set(r.scenario, list);
+    list.push(r.figures);
+  }
+  const criteria = Object.fromEntries(
+    policies.map((p) => [p, evaluate(figures.get(p) ?? new Map())]),
+  ) as Record<PolicyName, Criteria>;
+  return { seeds: options.seeds, ideal, figures, criteria };
+}
+
+const columns: Array<[keyof RunFigures, string, 'high' | 'low', number]> = [
+  ['rampTheta', 'ramp θ', 'high', 2],
+  ['severeBeforeDrop', 'sev<drop', 'high', 0],
+  ['softSteadyShare', 'soft%', 'high', 1],
+  ['steadyGoodput', 'steady', 'low', 3],
+  ['severeDropTheta', 'sevDrop θ', 'high', 2],
+  ['dropErrorShare', 'err%', 'high', 3],
+  ['dropGoodput', 'dropGP', 'low', 3],
+  ['restoreTheta', 'restore θ', 'high', 2],
+  ['severeAfterRestore', 'sevRest', 'high', 0],
+  ['recoveredGoodput', 'recGP', 'low', 3],
+  ['blindIncreases', 'blind↑', 'high', 0],
+];
+
+export function formatTable(report: SimulationReport): string {
+  const lines: string[] = [];
+  lines.push(
+    `r* (open-loop sweep): ${report.ideal.full}/s at ${backendModel.fullCores} cores, ` +
+      `${report.ideal.reduced}/s at ${backendModel.reducedCores} cores; ${report.seeds} seeds; ` +
+      'cells are p95 over seeds (p5 for goodputs), times in θ, goodputs as fractions of r*',
+  );
+  const pad = (s: string, n: number) => s.padStart(n);
+  for (const [policy, byScenario] of report.figures) {
+    lines.push('');
+    lines.push(`${policy}`);
+    lines.push(pad('scenario', 14) + columns.map(([, h]) => pad(h, 10)).join(''));
+    for (const scenario of scenarios) {
+      const runs = byScenario.get(scenario.name) ?? [];
+      const cells = columns.map(([k, , dir, digits]) => {
+        const q = quantile(
+          runs.map((r) => r[k]),
+          dir === 'high' ? 0.95 : 0.05,
+        );
+        const shown = k === 'softSteadyShare' || k === 'dropErrorShare' ? q * 100 : q;
+        return pad(shown.toFixed(digits), 10);
+      });
+      lines.push(pad(scenario.name, 14) + cells.join(''));
+    }
+    lines.push('');
+    for (const [name, c] of Object.entries(report.criteria[policy])) {
+      lines.push(
+        `  ${name.padEnd(4)} ${c.pass ? 'pass' : 'FAIL'}  value ${JSON.stringify(c.value)} target ${JSON.stringify(c.target)}` +
+          (typeof c.worst_scenario === 'string' ? `  (worst: ${c.worst_scenario})` : ''),
+      );
+    }
+  }
+  return lines.join('\n');
+}
+
+export function summaryLine(report: SimulationReport): string {
+  return JSON.stringify({
+    seeds: report.seeds,
+    criteria: report.criteria.controller,
+    baselines: {
+      static: { criteria: report.criteria.static },
+      periodic_alarm: { criteria: report.criteria.periodic_alarm },
+    },
+  });
+}
+
+async function main(): Promise<void> {
+  const { values } = parseArgs({
+    options: {
+      seeds: { type: 'string', default: '20' },
+      workers: { type: 'string', default: String(Math.min(2, availableParallelism())) },
+      'sweep-seeds': { type: 'string', default: '3' },
+    },
+  });
+  const seeds = Number(values.seeds);
+  const workers = Number(values.workers);
+  const sweepSeeds = Number(values['sweep-seeds']);
+  if (!(seeds >= 1 && Number.isInteger(seeds)))
+    throw new Error('--seeds must be a positive integer');
+  if (!(workers >= 1 && Number.isInteger(workers)))
+    throw new Error('--workers must be a positive integer');
+  const started = performance.now();
+  const report = await simulate({
+    seeds,
+    workers,
+    sweepSeeds,
+    onProgress: (done, total) => {
+      if (done % 50 === 0 || done === total) process.stderr.write(`\r${done}/${total} runs`);
+    },
+  });
+  process.stderr.write('\n');
+  console.log(formatTable(report));
+  console.log(`\n${((performance.now() - started) / 1000).toFixed(1)} s`);
+  console.log(summaryLine(report));
+}
+
+if (import.meta.url === `file://${process.argv[1]}`) {
+  await main();
+}
