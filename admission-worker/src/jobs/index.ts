@@ -114,18 +114,14 @@ export async function startJobs(
   const prefix = bullPrefix(deps.prefix);
   const queue = new Queue(jobsQueueName, { connection, prefix });
   queue.on('error', (error) => warnThrottled(deps.logger, error, 'jobs queue error'));
-  for (const name of jobNames) {
-    if (!enabled.has(name)) continue;
-    const every = options.everyMs?.[name] ?? defaultEveryMs[name];
-    if (!Number.isSafeInteger(every) || every < 100) {
-      throw new RangeError(`${name}: every must be an integer of at least 100 ms, got ${every}`);
-    }
-    // Idempotent: every process writes the same scheduler; a changed period replaces the old.
-    await queue.upsertJobScheduler(
-      name,
-      { every },
-      { name, opts: { removeOnComplete: true, removeOnFail: 100, attempts: 1 } },
-    );
+  try {
+    await upsertSchedulers(queue, enabled, options.everyMs ?? {});
+  } catch (error) {
+    // Nothing started yet: give back what was opened, so a failed start leaks no connection.
+    await queue.close().catch(() => {});
+    await close();
+    connection.disconnect();
+    throw error;
   }
   const worker = new Worker(
     jobsQueueName,
@@ -149,6 +145,29 @@ export async function startJobs(
     await close();
     await connection.quit().catch(() => connection.disconnect());
   };
+}
+
+async function upsertSchedulers(
+  queue: Queue,
+  enabled: ReadonlySet<JobName>,
+  everyMs: Partial<Record<JobName, number>>,
+): Promise<void> {
+  const periods = jobNames
+    .filter((name) => enabled.has(name))
+    .map((name) => [name, everyMs[name] ?? defaultEveryMs[name]] as const);
+  for (const [name, every] of periods) {
+    if (!Number.isSafeInteger(every) || every < 100) {
+      throw new RangeError(`${name}: every must be an integer of at least 100 ms, got ${every}`);
+    }
+  }
+  for (const [name, every] of periods) {
+    // Idempotent: every process writes the same scheduler; a changed period replaces the old.
+    await queue.upsertJobScheduler(
+      name,
+      { every },
+      { name, opts: { removeOnComplete: true, removeOnFail: 100, attempts: 1 } },
+    );
+  }
 }
 
 let lastWarning = 0;

@@ -90,7 +90,7 @@ describe('reconcile', () => {
     const quiet = await cli(['--journey', String(world.journeyId)]);
     expect(quiet.code).toBe(0);
     expect(quiet.stdout).toContain('nothing rebuilt');
-  });
+  }, 90_000);
 
   it('the command refuses bad usage with exit code 2', async () => {
     const cases = [[], ['--journey', 'x'], ['--journey', '0'], ['--bogus']];
@@ -99,5 +99,5 @@ describe('reconcile', () => {
       expect(result.code, cases[i]?.join(' ')).toBe(2);
       expect(result.stderr).toContain('usage');
     });
-  });
+  }, 60_000);
 });
