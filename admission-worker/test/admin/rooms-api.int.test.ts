@@ -265,7 +265,7 @@ describe('changing', () => {
     await expectAudit('room.close', 'sleeper-extra');
     const refused = await world.call('POST', '/admin/rooms/sleeper-extra/open');
     expect(refused.status).toBe(409);
-    expect((await refused.json()).code).toBe('room_transition_refused');
+    expect(((await refused.json()) as { code: string }).code).toBe('room_transition_refused');
   });
 
   it('lists the audit log newest first, per room', async () => {

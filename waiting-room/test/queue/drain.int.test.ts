@@ -12,11 +12,13 @@ import {
 import { roomKeys } from '../../src/redis-keys.ts';
 
 const redis = new Redis(process.env.REDIS_URL ?? 'redis://127.0.0.1:6379');
-const prefix = process.env.REDIS_KEY_PREFIX ?? 'test';
 afterAll(() => redis.disconnect());
 
 describe('draining a room', () => {
   it('refuses new visitors, keeps existing places, admits them, and reopens when lifted', async () => {
+    // Read here, not at import: the file's own prefix is set in a beforeAll.
+    const prefix = process.env.REDIS_KEY_PREFIX;
+    if (!prefix) throw new Error('REDIS_KEY_PREFIX is not set: run as an integration test');
     const keys = roomKeys(prefix, 'drain-room');
     const join = (visitor: string) =>
       joinQueue(redis, keys, { visitor, nowMs: Date.now(), mode: 'fifo' });
