@@ -20,8 +20,9 @@ export async function expireDueBookings(
   let promoted = 0;
   for (;;) {
     const due = await expireUnpaidBookings({ db: deps.db.db }, { nowMs: deps.now(), limit: batch });
-    // Committed in PostgreSQL now: if this process dies before the loop below ends, the
-    // waitlist job finds the seats still sold in Redis and finishes the return.
+    // Committed in PostgreSQL now. If this process dies before the loop below ends, the
+    // waitlist job (or reconcile) finds the seats still sold in Redis and finishes the return
+    // where people wait; reconcile frees them where nobody does.
     for (const booking of due) {
       deps.metrics.bookings.inc({ status: 'EXPIRED' });
       promoted += await returnAndPromote(deps, booking);

@@ -7,7 +7,6 @@
 import {
   auditInventory,
   type InventoryAudit,
-  inventoryKeys,
   type RebuildResult,
   rebuildInventory,
 } from '@tatkal/booking-api/inventory';
@@ -52,20 +51,18 @@ export interface ReconcileResult {
   unsettled: number;
 }
 
-/** Every journey on sale; a journey with no inventory yet is left to the booking API to build. */
+/**
+ * Every journey on sale, as the booking API's own reconcile does; a journey Redis lost entirely
+ * audits as all-missing and is rebuilt here rather than on the next shopper's request.
+ */
 export async function reconcileOnSale(deps: JobDeps): Promise<ReconcileResult> {
   const journeys = await journeysOnSale(deps.db.db, deps.now());
   let rebuilt = 0;
   let unsettled = 0;
   for (const journeyId of journeys) {
-    if ((await deps.redis.exists(inventoryMetaKey(deps, journeyId))) === 0) continue;
     const outcome = await reconcileJourney(deps, journeyId);
     if (outcome.rebuilt) rebuilt += 1;
     if (!isClean(outcome.after)) unsettled += 1;
   }
   return { journeys: journeys.length, rebuilt, unsettled };
-}
-
-function inventoryMetaKey(deps: Pick<JobDeps, 'prefix'>, journeyId: number): string {
-  return inventoryKeys(deps.prefix, journeyId).meta;
 }

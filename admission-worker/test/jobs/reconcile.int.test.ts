@@ -90,7 +90,7 @@ describe('reconcile', () => {
     const quiet = await cli(['--journey', String(world.journeyId)]);
     expect(quiet.code).toBe(0);
     expect(quiet.stdout).toContain('nothing rebuilt');
-  }, 90_000);
+  }, 180_000);
 
   it('the command refuses bad usage with exit code 2', async () => {
     const cases = [[], ['--journey', 'x'], ['--journey', '0'], ['--bogus']];
