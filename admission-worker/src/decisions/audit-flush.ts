@@ -17,25 +17,29 @@ export interface AuditFlushDeps {
   prefix: string;
 }
 
-/** Flushes up to `limit` new records of one room; returns how many rows were inserted. */
+/** Copies up to `limit` records of one room; says how many it read and how many were new. */
 export async function flushRoomAudit(
   deps: AuditFlushDeps,
   roomId: string,
   limit: number,
-): Promise<number> {
+): Promise<{ read: number; inserted: number }> {
   const cursorKey = tickKeys(deps.prefix, roomId).auditCursor;
-  const outcome = await deps.db.transaction(async (tx) => {
+  // The cursor is a hint: behind, it costs a re-read that the fence filter drops. An idle
+  // room costs one stream read and no PostgreSQL round trip.
+  const cursor = (await deps.redis.get(cursorKey)) ?? '-';
+  const entries = await readDecisions(deps.redis, deps.prefix, roomId, cursor, limit);
+  const lastId = entries.at(-1)?.id;
+  if (!lastId) return { read: 0, inserted: 0 };
+  const inserted = await deps.db.transaction(async (tx) => {
     await tx.execute(
       sql`select pg_advisory_xact_lock(hashtextextended(${`tatkal:admission_batches:${roomId}`}, 0))`,
     );
+    // Rows go in in fence order under the lock, so the room's newest row has its highest fence.
     const last = await tx.execute<{ fence: string | null }>(
       sql`select decision->>'fence' as fence from admission_batches
            where room_id = ${roomId} order by id desc limit 1`,
     );
     const lastFence = Number(last.rows[0]?.fence ?? 0);
-    // The cursor is a hint: behind, it costs a re-read that the fence filter drops.
-    const cursor = (await deps.redis.get(cursorKey)) ?? '-';
-    const entries = await readDecisions(deps.redis, deps.prefix, roomId, cursor, limit);
     const fresh = entries.filter(({ record }) => record.fence > lastFence);
     if (fresh.length > 0) {
       await tx.insert(admissionBatches).values(
@@ -51,10 +55,10 @@ export async function flushRoomAudit(
         })),
       );
     }
-    return { inserted: fresh.length, lastId: entries.at(-1)?.id ?? null };
+    return fresh.length;
   });
-  if (outcome.lastId) await deps.redis.set(cursorKey, outcome.lastId);
-  return outcome.inserted;
+  await deps.redis.set(cursorKey, lastId);
+  return { read: entries.length, inserted };
 }
 
 export interface AuditFlusherOptions {
@@ -94,9 +98,13 @@ export class AuditFlusher {
       try {
         // Bounded: a long backlog drains over several passes, not in one.
         for (let round = 0; round < 10; round++) {
-          const rows = await flushRoomAudit(this.#deps, roomId, this.#options.batchSize);
-          this.#options.onFlushed?.(roomId, rows);
-          if (rows < this.#options.batchSize) break;
+          const { read, inserted } = await flushRoomAudit(
+            this.#deps,
+            roomId,
+            this.#options.batchSize,
+          );
+          this.#options.onFlushed?.(roomId, inserted);
+          if (read < this.#options.batchSize) break;
         }
       } catch (error) {
         this.#options.onError?.(roomId, error);

@@ -89,7 +89,7 @@ describe('three admission-worker processes on one room', () => {
     expect(await Promise.all(survivors.map((worker) => worker.exited))).toEqual([0, 0]);
     // Whatever the survivors' last flush left, and the victim's share: the stream has it all.
     const audit = { redis: env.redis, db: env.db.db, prefix: env.prefix };
-    while ((await flushRoomAudit(audit, roomId, 500)) > 0) {}
+    while ((await flushRoomAudit(audit, roomId, 500)).read > 0) {}
 
     const records = await readAllDecisions(env.redis, env.prefix, roomId);
     expect(tickRecordViolations(records)).toEqual([]);

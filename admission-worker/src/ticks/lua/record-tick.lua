@@ -55,4 +55,9 @@ if not newest[2] or tonumber(newest[2]) < lastNumber then
 end
 -- Numbers behind the pointer are no longer anyone's head of queue.
 redis.call('ZREMRANGEBYSCORE', KEYS[6], '-inf', '(' .. (tonumber(ARGV[6]) + 1))
+-- A room that stops ticking (closed) frees its bookkeeping after a day; the fence counter
+-- is never expired, so fences keep increasing if the room ticks again.
+for _, key in ipairs({KEYS[2], KEYS[4], KEYS[5], KEYS[6]}) do
+  redis.call('PEXPIRE', key, 86400000)
+end
 return id
