@@ -2,6 +2,7 @@
 // No tick of the room may run twice at once, nobody may be admitted twice or out of order,
 // and admission must go on after the kill (acceptance point 3 of issue 5).
 import { admissionBatches, rooms } from '@tatkal/drizzle';
+import { readQueueState, roomKeys } from '@tatkal/waiting-room';
 import { eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
@@ -110,6 +111,11 @@ describe('three admission-worker processes on one room', () => {
     expect(Math.min(...admitted.keys())).toBe(1);
     expect(Math.max(...admitted.keys())).toBe(visitors);
     expect(fifoInversions(admitted)).toBe(0);
+    // The hash keeps one field per number; the totals count admissions, so a second
+    // admission of anyone would show here.
+    const state = await readQueueState(env.redis, roomKeys(env.prefix, roomId));
+    expect(state.admittedTotal).toBe(visitors);
+    expect(records.reduce((total, r) => total + r.record.batch.admitted, 0)).toBe(visitors);
 
     // The audit: one row per recorded tick, ranges contiguous from 1 to the last visitor.
     const rows = await env.db.db
