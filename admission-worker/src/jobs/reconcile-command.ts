@@ -36,7 +36,7 @@ export async function runReconcile(
       DATABASE_URL,
       REDIS_URL,
       REDIS_KEY_PREFIX,
-      PAYMENT_WINDOW_MS: z.coerce.number().int().min(1_000).max(86_400_000).default(600_000),
+      PAYMENT_WINDOW_SECONDS: z.coerce.number().int().min(30).max(3_600).default(600),
     },
     process.env,
   );
@@ -66,7 +66,7 @@ export async function runReconcile(
         logger: createLogger('reconcile', 'warn'),
         registry: new Registry(),
       },
-      { paymentWindowMs: config.PAYMENT_WINDOW_MS },
+      { paymentWindowMs: config.PAYMENT_WINDOW_SECONDS * 1000 },
     );
     try {
       const outcome = await reconcileJourney(jobDeps, journeyId, { force: flags.force });
