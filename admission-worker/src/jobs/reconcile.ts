@@ -2,7 +2,8 @@
 // after (the scheduled reconcile's manual twin):
 //   node admission-worker/src/jobs/reconcile.ts --journey ID [--audit-only] [--force]
 // Seats whose return to the waitlist was cut short go to the waitlist first. Reads
-// DATABASE_URL, REDIS_URL, REDIS_KEY_PREFIX and PAYMENT_WINDOW_SECONDS (as the booking API; for promoted bookings).
+// DATABASE_URL, REDIS_URL, REDIS_KEY_PREFIX and PAYMENT_WINDOW_SECONDS (as the booking API
+// does; a promoted booking gets that long to pay).
 // Exits 0 when Redis agrees with PostgreSQL at the end, 1 when it does not (a booking between
 // its commit and its Redis update shows for a moment: run again), 2 on bad usage or config.
 import { parseArgs } from 'node:util';
