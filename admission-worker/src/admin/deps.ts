@@ -13,8 +13,8 @@ export interface AdminDeps {
   logger?: Logger;
   now?: () => number;
   /**
-   * A fresh connection for one live view's XREAD BLOCK (default: `redis.duplicate()`): a
-   * blocking read would otherwise stall every other command on the shared connection.
+   * A fresh connection for one live view's XREAD BLOCK (default: streamConnectionFrom(redis)):
+   * a blocking read would otherwise stall every other command on the shared connection.
    */
   openStreamConnection?: () => Redis;
   /** Seconds between heartbeats on an idle live view (default 15). */
@@ -35,6 +35,20 @@ export interface AdminContext {
   maxLiveViews: number;
 }
 
+/**
+ * A live view's own connection, copied from the shared one. The shared client fails fast
+ * while Redis is down (no offline queue); this one may queue its first read until it has
+ * connected, since nothing else waits behind it. Errors surface through the failing read.
+ */
+export function streamConnectionFrom(redis: Redis): Redis {
+  const connection = redis.duplicate({
+    enableOfflineQueue: true,
+    connectionName: 'admin-live-view',
+  });
+  connection.on('error', () => {});
+  return connection;
+}
+
 export function adminContext(deps: AdminDeps): AdminContext {
   return {
     db: deps.db,
@@ -42,7 +56,7 @@ export function adminContext(deps: AdminDeps): AdminContext {
     keyPrefix: deps.keyPrefix,
     logger: deps.logger,
     now: deps.now ?? Date.now,
-    openStreamConnection: deps.openStreamConnection ?? (() => deps.redis.duplicate()),
+    openStreamConnection: deps.openStreamConnection ?? (() => streamConnectionFrom(deps.redis)),
     heartbeatMs: (deps.heartbeatSeconds ?? 15) * 1000,
     maxLiveViews: deps.maxLiveViews ?? 32,
   };

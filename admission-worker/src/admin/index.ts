@@ -24,7 +24,7 @@ import { auditRoutes } from './routes/audit.ts';
 import { decisionRoutes } from './routes/decisions.ts';
 import { roomRoutes } from './routes/rooms.ts';
 
-export type { AdminDeps } from './deps.ts';
+export { type AdminDeps, streamConnectionFrom } from './deps.ts';
 export {
   type CreatedOperatorToken,
   createOperatorToken,

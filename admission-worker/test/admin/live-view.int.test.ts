@@ -3,7 +3,7 @@
 // and the dedicated Redis connection closed when the client goes away.
 import type { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createAdminApp } from '../../src/admin/index.ts';
+import { createAdminApp, streamConnectionFrom } from '../../src/admin/index.ts';
 import {
   type AdminWorld,
   adminWorld,
@@ -63,7 +63,7 @@ beforeAll(async () => {
     keyPrefix: world.prefix,
     heartbeatSeconds: 0.3,
     openStreamConnection: () => {
-      const connection = world.redis.duplicate();
+      const connection = streamConnectionFrom(world.redis);
       streamConnections.push(connection);
       return connection;
     },

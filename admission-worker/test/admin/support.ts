@@ -11,8 +11,9 @@ import {
   rooms,
   seedDemoSale,
 } from '@tatkal/drizzle';
+import { createRedisClient } from '@tatkal/waiting-room/service';
 import { asc } from 'drizzle-orm';
-import { Redis } from 'ioredis';
+import type { Redis } from 'ioredis';
 import { createAdminApp, createOperatorToken } from '../../src/admin/index.ts';
 import {
   type DecisionRecord,
@@ -44,7 +45,12 @@ export async function adminWorld(options: { heartbeatSeconds?: number } = {}): P
   if (!url) throw new Error('DATABASE_URL is not set: run as an integration test');
   const prefix = process.env.REDIS_KEY_PREFIX ?? 'test';
   const db = createDbClient({ url, poolMax: 5, applicationName: 'admin-test' });
-  const redis = new Redis(process.env.REDIS_URL ?? 'redis://127.0.0.1:6379');
+  // Configured as in production (fail fast, no offline queue), so the tests see what it sees.
+  const redis = createRedisClient({
+    url: process.env.REDIS_URL ?? 'redis://127.0.0.1:6379',
+    connectionName: 'admin-test',
+  });
+  if (redis.status !== 'ready') await new Promise((resolve) => redis.once('ready', resolve));
   // Two minutes ago: the demo room's sale opened a minute ago.
   const seeded = await seedDemoSale(db.db, { now: new Date(Date.now() - 120_000) });
   const tokens = {
