@@ -6,7 +6,7 @@
 // the goodput measured there; blind ticks hold, then decay, never grow; and the active-session
 // cap (Little's law on the measured session time) stops admissions while the pipeline drains.
 import { resolveControllerConfig } from './config.ts';
-import { readHealth, type Smoothed, smooth } from './health.ts';
+import { measuredGoodput, readHealth, type Smoothed, smooth } from './health.ts';
 import type {
   ControllerConfig,
   ControllerInputs,
@@ -21,7 +21,8 @@ interface RateStep {
   reason: string;
   lastCutAtMs: number | null;
   blindSinceMs: number | null;
-  overloadGoodput: number | null;
+  capacityEstimate: number | null;
+  peakGoodput: number | null;
 }
 
 export function initialControllerState(
@@ -36,7 +37,8 @@ export function initialControllerState(
     remainder: 0,
     lastCutAtMs: null,
     blindSinceMs: null,
-    overloadGoodput: null,
+    capacityEstimate: null,
+    peakGoodput: null,
     smoothedP50Ms: null,
     smoothedP95Ms: null,
     slowP50Ms: null,
@@ -45,6 +47,7 @@ export function initialControllerState(
     baseP50Ms: null,
     baseP95Ms: null,
     smoothedGoodput: null,
+    sessionsMeasuredSinceMs: null,
   };
 }
 
@@ -66,7 +69,7 @@ export function decide(
       decision: {
         admit: 0,
         ratePerSecond: prev.ratePerSecond,
-        activeSessionCap: sessionCap(prev.ratePerSecond, inputs, cfg),
+        activeSessionCap: sessionCap(prev.ratePerSecond, inputs, cfg, prev.sessionsMeasuredSinceMs),
         rule: stop.rule,
         reason: stop.reason,
       },
@@ -89,7 +92,11 @@ export function decide(
     reason = `operator min ${bounds.minPerSecond}/s (controller: ${step.reason})`;
   }
 
-  const cap = sessionCap(rate, inputs, cfg);
+  const measuredSession = inputs.sessions.meanSessionSeconds;
+  const sessionsMeasuredSinceMs =
+    prev.sessionsMeasuredSinceMs ??
+    (measuredSession !== null && measuredSession > 0 ? inputs.nowMs : null);
+  const cap = sessionCap(rate, inputs, cfg, sessionsMeasuredSinceMs);
   const owed = rate * interval + prev.remainder;
   const whole = Math.floor(owed);
   const headroom = Math.max(0, cap - sessions.active);
@@ -112,7 +119,8 @@ export function decide(
       remainder: admit < whole ? 0 : owed - whole,
       lastCutAtMs: step.lastCutAtMs,
       blindSinceMs: step.blindSinceMs,
-      overloadGoodput: step.overloadGoodput,
+      capacityEstimate: step.capacityEstimate,
+      peakGoodput: step.peakGoodput,
       smoothedP50Ms: blind ? prev.smoothedP50Ms : smoothed.p50,
       smoothedP95Ms: blind ? prev.smoothedP95Ms : smoothed.p95,
       slowP50Ms: blind ? prev.slowP50Ms : smoothed.slowP50,
@@ -121,6 +129,7 @@ export function decide(
       baseP50Ms: blind ? prev.baseP50Ms : smoothed.baseP50,
       baseP95Ms: blind ? prev.baseP95Ms : smoothed.baseP95,
       smoothedGoodput: blind ? prev.smoothedGoodput : smoothed.goodput,
+      sessionsMeasuredSinceMs,
     },
   };
 }
@@ -148,7 +157,8 @@ function controllerStep(
   const kept = {
     lastCutAtMs: prev.lastCutAtMs,
     blindSinceMs: null,
-    overloadGoodput: prev.overloadGoodput,
+    capacityEstimate: prev.capacityEstimate,
+    peakGoodput: prev.peakGoodput,
   };
   const health = readHealth(inputs, cfg, smoothed);
 
@@ -170,68 +180,112 @@ function controllerStep(
   const goodput = smoothed.goodput;
 
   if (health.kind === 'overload') {
+    // Under overload the goodput is the capacity. Take the lower of this window's and the
+    // smoothed one: right after a capacity drop the smoothed figure still remembers the old.
+    const raw = measuredGoodput(inputs);
+    const served = raw === null ? goodput : goodput === null ? raw : Math.min(raw, goodput);
+    const measuredCapacity = { capacityEstimate: served ?? prev.capacityEstimate };
     if (sinceCut < cfg.cutHoldDeadTimes * deadTime) {
-      return { ...kept, rate, rule: 'cut_hold', reason: `${health.why}; cut ${sinceCut}s ago` };
+      return {
+        ...kept,
+        ...measuredCapacity,
+        rate,
+        rule: 'cut_hold',
+        reason: `${health.why}; cut ${Math.round(sinceCut)} s ago`,
+      };
     }
-    const target = goodput === null ? rate * cfg.deepestCut : cfg.cutToGoodput * goodput;
+    const target = served === null ? rate * cfg.deepestCut : cfg.cutToGoodput * served;
     // Overload that the rate already sits below is the pipeline still arriving (admitted people
     // cannot be recalled); cutting again would compound, so hold and let the cap work.
     if (target >= rate) {
       return {
         ...kept,
+        ...measuredCapacity,
         rate,
         rule: 'cut_hold',
-        reason: `${health.why}; rate already below it`,
-        overloadGoodput: goodput ?? prev.overloadGoodput,
+        reason: `${health.why}; rate already below ${cfg.cutToGoodput}× goodput`,
       };
     }
     return {
+      ...measuredCapacity,
+      peakGoodput: prev.peakGoodput,
       rate: Math.max(target, rate * cfg.deepestCut),
       rule: 'overload_cut',
       reason: health.why,
       lastCutAtMs: now,
       blindSinceMs: null,
-      overloadGoodput: goodput ?? prev.overloadGoodput,
     };
   }
 
   if (health.kind === 'steady') return { ...kept, rate, rule: 'steady', reason: health.why };
   if (inputs.queue.waiting <= 0)
     return { ...kept, rate, rule: 'no_demand', reason: 'nobody waiting' };
-  if (sinceCut < cfg.increaseHoldDeadTimes * deadTime) {
-    return { ...kept, rate, rule: 'steady', reason: `${health.why}; waiting out the last cut` };
-  }
 
   const s = health.strength;
-  let ceiling = Infinity;
-  let overloadGoodput = prev.overloadGoodput;
-  if (goodput !== null) {
-    ceiling = goodput * (1 + (cfg.goodputLead - 1) * s);
-    // Latency at its floor while serving more than the last overload did: capacity has grown.
-    if (s >= 1 && overloadGoodput !== null && goodput > overloadGoodput) overloadGoodput = null;
+  const inflation = smoothed.inflation ?? 1;
+  let capacity = prev.capacityEstimate;
+  // Latency well past the knee's onset while serving `goodput`: that goodput is about what the
+  // backend can take, measured without waiting for an overload to prove it.
+  if (inflation >= cfg.inflationKnee && goodput !== null && rate >= goodput) {
+    capacity = capacity === null ? goodput : Math.min(capacity, goodput);
   }
-  if (s < 1 && overloadGoodput !== null) {
-    ceiling = Math.min(ceiling, cfg.capacityCeiling * overloadGoodput);
-  }
-  const grown = Math.min(
-    rate * Math.exp((cfg.increasePerDeadTime / deadTime) * s * interval),
-    ceiling,
-  );
-  if (grown <= rate) {
+  const peak =
+    goodput !== null && s > 0 ? Math.max(prev.peakGoodput ?? goodput, goodput) : prev.peakGoodput;
+  const next = { ...kept, capacityEstimate: capacity, peakGoodput: peak };
+  // How far above the goodput it has shown the backend may be pushed: the full lead while
+  // latency sits on its floor, none at the knee; and never past the capacity ceiling. Admitted
+  // people still arrive, so as latency rises the rate eases down to these bounds (never below
+  // the capacity ceiling or the goodput itself, so this cannot spiral); a real cut needs overload.
+  const lead = goodput === null ? Infinity : goodput * (1 + (cfg.goodputLead - 1) * s);
+  const capped = capacity === null ? Infinity : cfg.capacityCeiling * capacity;
+  if (s < 1 && rate > Math.min(lead, capped)) {
+    const eased = Math.min(lead, capped);
     return {
-      ...kept,
-      overloadGoodput,
-      rate,
+      ...next,
+      rate: eased,
       rule: 'steady',
-      reason: `${health.why}; at the ceiling`,
+      reason: `${health.why}; easing to ${Math.round(eased)}/s`,
     };
   }
-  return { ...kept, overloadGoodput, rate: grown, rule: 'headroom_increase', reason: health.why };
+  if (s <= 0) return { ...next, rate, rule: 'steady', reason: health.why };
+  if (sinceCut < cfg.increaseHoldDeadTimes * deadTime) {
+    return { ...next, rate, rule: 'steady', reason: `${health.why}; waiting out the last cut` };
+  }
+
+  const gain = (cfg.increasePerDeadTime / deadTime) * interval;
+  let ceiling = lead;
+  if (capacity !== null) {
+    // Pressing against the estimate with latency still near its floor: the backend has more room
+    // than last measured (capacity came back). Up to the healthy peak goodput the estimate rises
+    // at the ramp's pace; beyond it only while the goodput itself, not admissions still on their
+    // way, presses on the ceiling, and slower (probing).
+    const ceilingNow = cfg.capacityCeiling * capacity;
+    if (s >= cfg.liftStrength && rate >= 0.98 * ceilingNow) {
+      if (ceilingNow < (peak ?? 0)) capacity *= Math.exp(gain * s);
+      else if (goodput !== null && goodput >= 0.95 * ceilingNow) {
+        capacity *= Math.exp(gain * s * cfg.probeFraction);
+      }
+    }
+    ceiling = Math.min(ceiling, cfg.capacityCeiling * capacity);
+  }
+  const grown = Math.min(rate * Math.exp(gain * s), ceiling);
+  const after = { ...next, capacityEstimate: capacity };
+  if (grown <= rate)
+    return { ...after, rate, rule: 'steady', reason: `${health.why}; at the ceiling` };
+  return { ...after, rate: grown, rule: 'headroom_increase', reason: health.why };
 }
 
-function sessionCap(rate: number, inputs: ControllerInputs, cfg: ControllerConfig): number {
+function sessionCap(
+  rate: number,
+  inputs: ControllerInputs,
+  cfg: ControllerConfig,
+  measuredSinceMs: number | null,
+): number {
   const operatorCap = Math.max(0, Math.floor(inputs.bounds.maxActiveSessions));
   const seconds = inputs.sessions.meanSessionSeconds;
-  if (seconds === null || !(seconds > 0)) return operatorCap;
+  if (seconds === null || !(seconds > 0) || measuredSinceMs === null) return operatorCap;
+  // Until sessions have been measured for one session time, only the quick ones have ended and
+  // the mean is short: Little's law on it would stop a cold start for no reason.
+  if ((inputs.nowMs - measuredSinceMs) / 1000 < seconds) return operatorCap;
   return Math.min(operatorCap, Math.ceil(rate * seconds * cfg.sessionCapMargin));
 }

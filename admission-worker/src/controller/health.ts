@@ -75,13 +75,18 @@ export function smooth(
   // The floor is the lowest slow average, and only once that average rests on enough ticks:
   // a minimum over noisy early readings would sit below the truth for good, and every later
   // reading would look loaded.
+  // Until then the floor is the running mean itself (taken at the prior's light load).
   const mature = latencyTicks >= config.floorSmoothingSeconds;
   const floor = (old: number | null, slow: number | null) =>
-    !mature || slow === null ? old : Math.min(old ?? slow, slow);
+    latencyTicks < config.floorAfterTicks || slow === null
+      ? old
+      : !mature || old === null
+        ? slow
+        : Math.min(old, slow);
   const baseP50 = floor(prev.baseP50Ms, slowP50);
   const baseP95 = floor(prev.baseP95Ms, slowP95);
-  // Goodput is smoothed faster: it only bounds growth, and lag there is lost ramp time.
-  const goodputAlpha = 1 - Math.exp((-2 * interval) / config.smoothingSeconds);
+  // Goodput is smoothed faster: it bounds growth, and lag there is lost ramp time.
+  const goodputAlpha = 1 - Math.exp((-4 * interval) / config.smoothingSeconds);
   const goodput = ewma(prev.smoothedGoodput, measuredGoodput(inputs), goodputAlpha);
   const ratios: number[] = [];
   if (p50 !== null && baseP50 !== null && baseP50 > 0) ratios.push(p50 / baseP50);
@@ -132,8 +137,7 @@ export function readHealth(
   const span = Math.max(config.inflationNone - config.inflationFull, 1e-6);
   const strength = clamp((config.inflationNone - smoothed.inflation) / span, 0, 1);
   const why = `latency ${smoothed.inflation.toFixed(2)}× unloaded`;
-  if (strength <= 0) return { kind: 'steady', why: `${why}: near the knee` };
-  return { kind: 'headroom', strength, why };
+  return { kind: 'headroom', strength, why: strength <= 0 ? `${why}: near the knee` : why };
 }
 
 export function clamp(value: number, low: number, high: number): number {

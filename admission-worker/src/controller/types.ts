@@ -122,8 +122,13 @@ export interface ControllerState {
   readonly lastCutAtMs: number | null;
   /** Tick time the inputs went blind (missing or stale); null while they are fresh. */
   readonly blindSinceMs: number | null;
-  /** Goodput (commits/s) measured when overload was last seen: the backend's last known ceiling. */
-  readonly overloadGoodput: number | null;
+  /**
+   * The backend's capacity (commits/s) as last measured under overload, then raised only while
+   * the rate presses against it with latency on its floor. Null until the first overload.
+   */
+  readonly capacityEstimate: number | null;
+  /** The highest goodput ever served while healthy: a recovery ramp is quick up to it. */
+  readonly peakGoodput: number | null;
   /** Commit p50 and p95 (ms), smoothed over a few seconds of ticks with enough samples. */
   readonly smoothedP50Ms: number | null;
   readonly smoothedP95Ms: number | null;
@@ -137,6 +142,8 @@ export interface ControllerState {
   readonly baseP95Ms: number | null;
   /** Goodput (commits/s), smoothed over a few seconds. */
   readonly smoothedGoodput: number | null;
+  /** Tick time session times were first measured; null before. */
+  readonly sessionsMeasuredSinceMs: number | null;
 }
 
 /** Tuning of the update rule; see docs/adr/0010-admission-controller.md for why each value. */
@@ -168,16 +175,25 @@ export interface ControllerConfig {
   /** Time constant (s) of the slow smoothing the unloaded floor is read from; the floor is
    * trusted after this many ticks with known percentiles. */
   floorSmoothingSeconds: number;
+  /** Ticks with known percentiles before latency inflation is read at all. */
+  floorAfterTicks: number;
   /** Latency inflation (smoothed over unloaded) at or below which headroom is full... */
   inflationFull: number;
   /** ...and at or above which there is none: the knee is close. */
   inflationNone: number;
+  /** Latency inflation at which the goodput served is taken as the capacity (the knee). */
+  inflationKnee: number;
   /** Commit p95 above this fraction of the target is never headroom, whatever the inflation. */
   headroomLatency: number;
   /** The rate rises at most to this multiple of the smoothed goodput (at full headroom). */
   goodputLead: number;
-  /** Below full headroom the rate stays under this fraction of the last overload goodput. */
+  /** The rate stays under this fraction of the capacity estimate. */
   capacityCeiling: number;
+  /** Headroom strength (0–1) from which pressing on the capacity estimate raises it. */
+  liftStrength: number;
+  /** Beyond the healthy peak goodput the estimate grows this much slower, and only while the
+   * goodput itself (not just the rate) presses on the ceiling: probing. */
+  probeFraction: number;
   /** Errors (5xx plus timeouts) per request above this fraction are overload. */
   errorTolerance: number;
   /** Callers waiting for a pool connection above this fraction of the pool are overload. */

@@ -10,7 +10,7 @@
 import { backendModel, throughput } from './model.ts';
 import { Rng } from './rng.ts';
 
-const commitBins = 3_000; // 1 ms bins; the last one collects everything slower
+const commitBins = 3_000; // 1 ms bins for the sweep's aggregate; the last collects the slower
 const waitBinMs = 10;
 const waitBins = 2_000;
 
@@ -78,6 +78,9 @@ export class Backend {
   #nextDone = Infinity;
   #ms = 0;
   readonly #commitHist = new Uint32Array(commitBins + 1);
+  // This second's commit latencies, exactly: per-second percentiles feed the controller, and
+  // bucketed ones would add their own quantisation noise to its latency floor.
+  #secondLatencies = new Float64Array(4_096);
   readonly #waitHist = new Uint32Array(waitBins + 1);
   #secondCommits = 0;
   #secondStarts = 0;
@@ -266,8 +269,15 @@ export class Backend {
   #complete(t: number): void {
     const n = this.#inService;
     const i = Math.min(n - 1, Math.floor(this.#rng.uniform() * n));
-    const latencyBin = Math.min(commitBins, Math.floor((t - (this.#sStart[i] ?? t)) * 1000));
+    const latencyMs = (t - (this.#sStart[i] ?? t)) * 1000;
+    const latencyBin = Math.min(commitBins, Math.floor(latencyMs));
     this.#commitHist[latencyBin] = (this.#commitHist[latencyBin] ?? 0) + 1;
+    if (this.#secondCommits === this.#secondLatencies.length) {
+      const grown = new Float64Array(this.#secondLatencies.length * 2);
+      grown.set(this.#secondLatencies);
+      this.#secondLatencies = grown;
+    }
+    this.#secondLatencies[this.#secondCommits] = latencyMs;
     this.#secondCommits++;
     this.#endSession(t + backendModel.sessionAfterBookingSeconds, this.#sAdmit[i] ?? t);
     const last = n - 1;
@@ -299,8 +309,9 @@ export class Backend {
   #closeSecond(s: number): void {
     const tr = this.trace;
     tr.commits[s] = this.#secondCommits;
-    tr.commitP50Ms[s] = percentile(this.#commitHist, this.#secondCommits, 0.5, 1);
-    tr.commitP95Ms[s] = percentile(this.#commitHist, this.#secondCommits, 0.95, 1);
+    const latencies = this.#secondLatencies.subarray(0, this.#secondCommits).sort();
+    tr.commitP50Ms[s] = nearestRank(latencies, 0.5);
+    tr.commitP95Ms[s] = nearestRank(latencies, 0.95);
     tr.waitP95Ms[s] = percentile(this.#waitHist, this.#secondStarts, 0.95, waitBinMs);
     const now = (s + 1) * 1000;
     tr.headWaitMs[s] = this.#qLen > 0 ? now - (this.#qArrival[this.#qHead] ?? 0) * 1000 : 0;
@@ -318,6 +329,12 @@ export class Backend {
     this.#secondCommits = 0;
     this.#secondStarts = 0;
   }
+}
+
+/** Nearest-rank q-quantile of sorted values, 0 when there are none. */
+function nearestRank(sorted: Float64Array, q: number): number {
+  if (sorted.length === 0) return 0;
+  return sorted[Math.max(0, Math.ceil(q * sorted.length) - 1)] ?? 0;
 }
 
 function addInto(into: Uint32Array, from: Uint32Array): void {

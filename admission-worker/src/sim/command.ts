@@ -25,26 +25,24 @@ export async function simulate(options: {
   seeds: number;
   workers: number;
   sweepSeeds: number;
+  /** Restrict the run (tests, tuning); the command always runs everything. */
+  policies?: readonly PolicyName[];
+  scenarios?: readonly string[];
+  /** Skip the sweep and use these ideal rates. */
+  ideal?: IdealRates;
   onProgress?: (done: number, total: number) => void;
 }): Promise<SimulationReport> {
-  const sweepSeeds = Array.from({ length: options.sweepSeeds }, (_, i) => 9_001 + i);
-  const sweeps = (await runJobs(
-    [backendModel.fullCores, backendModel.reducedCores].map(
-      (cores): Job => ({ kind: 'sweep', cores, seeds: sweepSeeds }),
-    ),
-    options.workers,
-  )) as Array<Extract<JobResult, { kind: 'sweep' }>>;
-  const rateFor = (cores: number) => sweeps.find((s) => s.cores === cores)?.idealRate ?? Number.NaN;
-  const ideal = {
-    full: rateFor(backendModel.fullCores),
-    reduced: rateFor(backendModel.reducedCores),
-  };
+  const ideal = options.ideal ?? (await sweepIdealRates(options.sweepSeeds, options.workers));
+  const runPolicies = options.policies ?? policies;
+  const runScenarios = scenarios.filter(
+    (s) => options.scenarios === undefined || options.scenarios.includes(s.name),
+  );
 
   // Common random numbers: seed i is the same backend randomness for every policy and scenario.
   const jobs: Job[] = [];
   for (let i = 0; i < options.seeds; i++) {
-    for (const scenario of scenarios) {
-      for (const policy of policies) {
+    for (const scenario of runScenarios) {
+      for (const policy of runPolicies) {
         jobs.push({ kind: 'run', scenario: scenario.name, policy, seed: 1_000 + i, ideal });
       }
     }
@@ -63,13 +61,27 @@ export async function simulate(options: {
     list.push(r.figures);
   }
   const criteria = Object.fromEntries(
-    policies.map((p) => [p, evaluate(figures.get(p) ?? new Map())]),
+    runPolicies.map((p) => [p, evaluate(figures.get(p) ?? new Map())]),
   ) as Record<PolicyName, Criteria>;
   return { seeds: options.seeds, ideal, figures, criteria };
 }
 
+/** r* at full and at halved capacity, from the open-loop sweep over `seeds` sweep seeds. */
+export async function sweepIdealRates(seeds: number, workers: number): Promise<IdealRates> {
+  const sweepSeeds = Array.from({ length: seeds }, (_, i) => 9_001 + i);
+  const sweeps = (await runJobs(
+    [backendModel.fullCores, backendModel.reducedCores].map(
+      (cores): Job => ({ kind: 'sweep', cores, seeds: sweepSeeds }),
+    ),
+    workers,
+  )) as Array<Extract<JobResult, { kind: 'sweep' }>>;
+  const rateFor = (cores: number) => sweeps.find((s) => s.cores === cores)?.idealRate ?? Number.NaN;
+  return { full: rateFor(backendModel.fullCores), reduced: rateFor(backendModel.reducedCores) };
+}
+
 const columns: Array<[keyof RunFigures, string, 'high' | 'low', number]> = [
   ['rampTheta', 'ramp θ', 'high', 2],
+  ['rampGoodputTheta', 'rampGP θ', 'high', 2],
   ['severeBeforeDrop', 'sev<drop', 'high', 0],
   ['softSteadyShare', 'soft%', 'high', 1],
   ['steadyGoodput', 'steady', 'low', 3],
@@ -77,6 +89,7 @@ const columns: Array<[keyof RunFigures, string, 'high' | 'low', number]> = [
   ['dropErrorShare', 'err%', 'high', 3],
   ['dropGoodput', 'dropGP', 'low', 3],
   ['restoreTheta', 'restore θ', 'high', 2],
+  ['restoreGoodputTheta', 'restGP θ', 'high', 2],
   ['severeAfterRestore', 'sevRest', 'high', 0],
   ['recoveredGoodput', 'recGP', 'low', 3],
   ['blindIncreases', 'blind↑', 'high', 0],
@@ -107,7 +120,7 @@ export function formatTable(report: SimulationReport): string {
       lines.push(pad(scenario.name, 14) + cells.join(''));
     }
     lines.push('');
-    for (const [name, c] of Object.entries(report.criteria[policy])) {
+    for (const [name, c] of Object.entries(report.criteria[policy] ?? {})) {
       lines.push(
         `  ${name.padEnd(4)} ${c.pass ? 'pass' : 'FAIL'}  value ${JSON.stringify(c.value)} target ${JSON.stringify(c.target)}` +
           (typeof c.worst_scenario === 'string' ? `  (worst: ${c.worst_scenario})` : ''),

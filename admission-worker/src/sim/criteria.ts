@@ -76,8 +76,14 @@ export function evaluate(by: FiguresByScenario): Criteria {
   const t8Severe = worst(by, main, 'severeAfterRestore', 'high');
 
   return {
-    T1: atMost(worst(by, fromForty, 'rampTheta', 'high'), 5),
-    T1b: atMost(worst(by, ['prior_15'], 'rampTheta', 'high'), 12),
+    T1: {
+      ...atMost(worst(by, fromForty, 'rampTheta', 'high'), 5),
+      goodput_value: round(worst(by, fromForty, 'rampGoodputTheta', 'high').value),
+    },
+    T1b: {
+      ...atMost(worst(by, ['prior_15'], 'rampTheta', 'high'), 12),
+      goodput_value: round(worst(by, ['prior_15'], 'rampGoodputTheta', 'high').value),
+    },
     T2: atMost(worst(by, main, 'severeBeforeDrop', 'high'), 0),
     T3: atMost(worst(by, main, 'softSteadyShare', 'high'), 0.02),
     T4: {
@@ -92,6 +98,7 @@ export function evaluate(by: FiguresByScenario): Criteria {
     T7: atLeast(worst(by, main, 'dropGoodput', 'low'), 0.8),
     T8: {
       value: round(t8Time.value),
+      goodput_value: round(worst(by, main, 'restoreGoodputTheta', 'high').value),
       target: 6,
       severe_seconds: round(t8Severe.value),
       pass: t8Time.value <= 6 && t8Severe.value <= 0,

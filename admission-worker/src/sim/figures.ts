@@ -12,8 +12,10 @@ export const secondLimits = Object.freeze({
 });
 
 export interface RunFigures {
-  /** T1: time (θ) until 10 s mean goodput first reaches 0.9 r*. */
+  /** T1: time (θ) until the 10 s mean admission rate first reaches 0.9 r*. */
   rampTheta: number;
+  /** The same for goodput, which trails admissions by the dead time (reported, not judged). */
+  rampGoodputTheta: number;
   /** T2: severe seconds before the drop. */
   severeBeforeDrop: number;
   /** T3: share of soft seconds in the steady windows. */
@@ -26,8 +28,10 @@ export interface RunFigures {
   dropErrorShare: number;
   /** T7: mean goodput over [drop + 2.5θ, drop + 5θ) / r* at half capacity. */
   dropGoodput: number;
-  /** T8: time (θ) after the restore until 10 s mean goodput reaches 0.9 r*, and severe seconds. */
+  /** T8: time (θ) after the restore until the 10 s mean admission rate reaches 0.9 r* again… */
   restoreTheta: number;
+  restoreGoodputTheta: number;
+  /** …and severe seconds after it. */
   severeAfterRestore: number;
   /** T9: mean goodput over the last 100 s / r*. */
   recoveredGoodput: number;
@@ -65,18 +69,22 @@ function count(from: number, to: number, pred: (s: number) => boolean): number {
   return n;
 }
 
-function meanCommits(tr: RunTrace, from: number, to: number): number {
+function mean(series: Float64Array, horizon: number, from: number, to: number): number {
   const lo = Math.max(0, Math.floor(from));
-  const hi = Math.min(tr.horizonSeconds, Math.ceil(to));
+  const hi = Math.min(horizon, Math.ceil(to));
   let sum = 0;
-  for (let s = lo; s < hi; s++) sum += tr.commits[s] ?? 0;
+  for (let s = lo; s < hi; s++) sum += series[s] ?? 0;
   return hi > lo ? sum / (hi - lo) : 0;
 }
 
-/** First second ≥ from whose 10 s trailing mean goodput reaches `level`; the horizon if none. */
-function reach(tr: RunTrace, from: number, level: number): number {
+function meanCommits(tr: RunTrace, from: number, to: number): number {
+  return mean(tr.commits, tr.horizonSeconds, from, to);
+}
+
+/** First second ≥ from whose 10 s trailing mean of `series` reaches `level`; the horizon if none. */
+function reach(tr: RunTrace, series: Float64Array, from: number, level: number): number {
   for (let s = from + 9; s < tr.horizonSeconds; s++) {
-    if (meanCommits(tr, s - 9, s + 1) >= level) return s + 1 - from;
+    if (mean(series, tr.horizonSeconds, s - 9, s + 1) >= level) return s + 1 - from;
   }
   return tr.horizonSeconds - from;
 }
@@ -87,9 +95,12 @@ export function runFigures(tr: RunTrace, scenario: Scenario, ideal: IdealRates):
   const end = tr.horizonSeconds;
   const severe = (s: number) => isSevere(tr, s);
 
-  const ramp = reach(tr, 0, 0.9 * ideal.full);
+  // r* is an admission rate (the sweep's open-loop rate), so "time to 90 % of r*" is read on
+  // admissions; goodput reaches it about one dead time later, which no controller can shorten.
+  const ramp = reach(tr, tr.admitted, 0, 0.9 * ideal.full);
+  const rampGoodput = reach(tr, tr.commits, 0, 0.9 * ideal.full);
   // Steady: from a dead time after the ramp (never before 200 s), and the last 100 s.
-  const steadyFrom = Math.min(drop - 40, Math.max(200, ramp + theta));
+  const steadyFrom = Math.min(drop - 40, Math.max(200, rampGoodput + theta));
   const steady: Array<[number, number]> = [
     [steadyFrom, drop],
     [end - 100, end],
@@ -112,13 +123,15 @@ export function runFigures(tr: RunTrace, scenario: Scenario, ideal: IdealRates):
 
   return {
     rampTheta: ramp / theta,
+    rampGoodputTheta: rampGoodput / theta,
     severeBeforeDrop: count(0, drop, severe),
     softSteadyShare: soft / steadySeconds,
     steadyGoodput: steadyCommits / steadySeconds / ideal.full,
     severeDropTheta: count(drop, restore, severe) / theta,
     dropErrorShare: dropAnswered > 0 ? dropErrors / dropAnswered : 0,
     dropGoodput: meanCommits(tr, drop + 2.5 * theta, drop + 5 * theta) / ideal.reduced,
-    restoreTheta: reach(tr, restore, 0.9 * ideal.full) / theta,
+    restoreTheta: reach(tr, tr.admitted, restore, 0.9 * ideal.full) / theta,
+    restoreGoodputTheta: reach(tr, tr.commits, restore, 0.9 * ideal.full) / theta,
     severeAfterRestore: count(restore, end, severe),
     recoveredGoodput: meanCommits(tr, end - 100, end) / ideal.full,
     blindIncreases,

@@ -96,7 +96,8 @@ export const stateArb = (nowMs = 1_000_000): fc.Arbitrary<ControllerState | null
       remainder: fc.double({ min: 0, max: 0.999, noNaN: true }),
       lastCutAtMs: fc.option(fc.integer({ min: nowMs - 60_000, max: nowMs }), { nil: null }),
       blindSinceMs: fc.option(fc.integer({ min: nowMs - 60_000, max: nowMs }), { nil: null }),
-      overloadGoodput: fc.option(fc.double({ min: 0, max: 2_000, noNaN: true }), { nil: null }),
+      capacityEstimate: fc.option(fc.double({ min: 0, max: 2_000, noNaN: true }), { nil: null }),
+      peakGoodput: fc.option(fc.double({ min: 0, max: 2_000, noNaN: true }), { nil: null }),
       smoothedP50Ms: latency,
       smoothedP95Ms: latency,
       slowP50Ms: latency,
@@ -105,6 +106,9 @@ export const stateArb = (nowMs = 1_000_000): fc.Arbitrary<ControllerState | null
       baseP50Ms: latency,
       baseP95Ms: latency,
       smoothedGoodput: fc.option(fc.double({ min: 0, max: 2_000, noNaN: true }), { nil: null }),
+      sessionsMeasuredSinceMs: fc.option(fc.integer({ min: nowMs - 600_000, max: nowMs }), {
+        nil: null,
+      }),
     }),
     { nil: null, freq: 6 },
   );
