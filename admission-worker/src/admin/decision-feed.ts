@@ -91,8 +91,9 @@ export function decisionFromFields(fields: string[]): DecisionRecord | null {
   const raw = at >= 0 && at % 2 === 0 ? fields[at + 1] : undefined;
   if (raw === undefined) return null;
   try {
-    const parsed = decisionRecordSchema.safeParse(JSON.parse(raw));
-    return parsed.success ? (parsed.data as DecisionRecord) : null;
+    const value: unknown = JSON.parse(raw);
+    // Checked against the contract, but passed on whole: fields a newer tick adds are kept.
+    return decisionRecordSchema.safeParse(value).success ? (value as DecisionRecord) : null;
   } catch {
     return null;
   }
