@@ -29,7 +29,7 @@ import {
 } from './pending-tick.ts';
 import { fenceLostCode, type RedisLike, registerTickScripts } from './scripts.ts';
 import { acquireTickLock, releaseTickLock, type TickLease } from './tick-lock.ts';
-import { isTickActive, loadTickRoom, type TickRoom } from './tick-room.ts';
+import { isTickActive, RoomRows, type TickRoom } from './tick-room.ts';
 
 export type DecideFn = (
   inputs: ControllerInputs,
@@ -50,6 +50,8 @@ export interface TickDeps {
   databaseTimeoutMs: number;
   /** False only in negative-control tests: every fence check is skipped. */
   fencing?: boolean;
+  /** The process's room rows (default: a fresh cache, 2 s reads, 30 s fallback). */
+  roomRows?: RoomRows;
   /** Test seam: runs after the tick staged its decision and before it admits. */
   beforeAdmit?: (lease: TickLease) => Promise<void>;
 }
@@ -62,7 +64,8 @@ export type TickOutcome =
 
 /** Runs one tick of `roomId`, or reports why it did not. */
 export async function runTick(deps: TickDeps, roomId: string): Promise<TickOutcome> {
-  const room = await loadTickRoom(deps.db, roomId, deps.now());
+  deps.roomRows ??= new RoomRows({ timeoutMs: 2_000, maxAgeMs: 30_000 });
+  const room = await deps.roomRows.load(deps.db, roomId, deps.now());
   if (!room || !isTickActive(room.state)) return { kind: 'inactive' };
   const keys = tickKeys(deps.prefix, room.id);
   registerTickScripts(deps.redis);

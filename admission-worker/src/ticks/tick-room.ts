@@ -43,13 +43,54 @@ export function tickRoomFrom(row: RoomRow, nowMs: number): TickRoom {
   };
 }
 
-export async function loadTickRoom(
-  db: Database,
-  roomId: string,
-  nowMs: number,
-): Promise<TickRoom | null> {
-  const [row] = await db.select().from(rooms).where(eq(rooms.id, roomId)).limit(1);
-  return row ? tickRoomFrom(row, nowMs) : null;
+/**
+ * Rooms as last read, per process. An overloaded database is exactly when the controller
+ * must keep ticking (to cut admissions), so a tick whose room read is slow or fails uses the
+ * row read within the last `maxAgeMs` instead of stalling; older than that, it fails closed.
+ */
+export class RoomRows {
+  readonly #rows = new Map<string, { row: RoomRow; atMs: number }>();
+  readonly #timeoutMs: number;
+  readonly #maxAgeMs: number;
+
+  constructor(options: { timeoutMs: number; maxAgeMs: number }) {
+    this.#timeoutMs = options.timeoutMs;
+    this.#maxAgeMs = options.maxAgeMs;
+  }
+
+  async load(db: Database, roomId: string, nowMs: number): Promise<TickRoom | null> {
+    let timer: NodeJS.Timeout | undefined;
+    const timedOut = new Promise<'timeout'>((resolve) => {
+      timer = setTimeout(() => resolve('timeout'), this.#timeoutMs);
+    });
+    try {
+      const rows = await Promise.race([
+        db.select().from(rooms).where(eq(rooms.id, roomId)).limit(1),
+        timedOut,
+      ]);
+      if (rows !== 'timeout') {
+        const [row] = rows;
+        if (!row) {
+          this.#rows.delete(roomId);
+          return null;
+        }
+        this.#rows.set(roomId, { row, atMs: nowMs });
+        return tickRoomFrom(row, nowMs);
+      }
+    } catch (error) {
+      if (!this.#fresh(roomId, nowMs)) throw error;
+    } finally {
+      clearTimeout(timer);
+    }
+    const cached = this.#fresh(roomId, nowMs);
+    if (!cached) throw new Error(`room ${roomId} could not be read within ${this.#timeoutMs} ms`);
+    return tickRoomFrom(cached.row, nowMs);
+  }
+
+  #fresh(roomId: string, nowMs: number) {
+    const cached = this.#rows.get(roomId);
+    return cached && nowMs - cached.atMs <= this.#maxAgeMs ? cached : undefined;
+  }
 }
 
 /** Every room a tick should run for now. */

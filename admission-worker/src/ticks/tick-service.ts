@@ -9,7 +9,7 @@ import type pg from 'pg';
 import { AuditFlusher } from '../decisions/audit-flush.ts';
 import type { TickMetrics } from './metrics.ts';
 import { type DecideFn, runTick, type TickOutcome } from './run-tick.ts';
-import { listTickRooms } from './tick-room.ts';
+import { listTickRooms, RoomRows } from './tick-room.ts';
 import { startTickWorker, TickSchedulers } from './tick-schedulers.ts';
 
 export interface TickServiceOptions {
@@ -61,6 +61,7 @@ export function startTickService(options: TickServiceOptions): TickService {
     lockTtlMs: options.lockTtlMs,
     healthStaleMs: options.healthStaleMs,
     databaseTimeoutMs: options.databaseTimeoutMs,
+    roomRows: new RoomRows({ timeoutMs: 4 * options.databaseTimeoutMs, maxAgeMs: 30_000 }),
   };
 
   const tick = async (roomId: string): Promise<void> => {
