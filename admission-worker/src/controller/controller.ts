@@ -185,11 +185,20 @@ function controllerStep(
     const raw = measuredGoodput(inputs);
     const served = raw === null ? goodput : goodput === null ? raw : Math.min(raw, goodput);
     const measuredCapacity = { capacityEstimate: served ?? prev.capacityEstimate };
+    // Never above what the same tick would allow without the overload (near the knee the rate
+    // eases to the goodput and the capacity ceiling), so worse health never admits more.
+    const known =
+      served === null ? prev.capacityEstimate : Math.min(prev.capacityEstimate ?? served, served);
+    const bound = Math.min(
+      served ?? Infinity,
+      known === null ? Infinity : cfg.capacityCeiling * known,
+    );
+    const held = Math.min(rate, bound);
     if (sinceCut < cfg.cutHoldDeadTimes * deadTime) {
       return {
         ...kept,
         ...measuredCapacity,
-        rate,
+        rate: held,
         rule: 'cut_hold',
         reason: `${health.why}; cut ${Math.round(sinceCut)} s ago`,
       };
@@ -201,7 +210,7 @@ function controllerStep(
       return {
         ...kept,
         ...measuredCapacity,
-        rate,
+        rate: held,
         rule: 'cut_hold',
         reason: `${health.why}; rate already below ${cfg.cutToGoodput}× goodput`,
       };
@@ -209,7 +218,7 @@ function controllerStep(
     return {
       ...measuredCapacity,
       peakGoodput: prev.peakGoodput,
-      rate: Math.max(target, rate * cfg.deepestCut),
+      rate: Math.min(Math.max(target, rate * cfg.deepestCut), bound),
       rule: 'overload_cut',
       reason: health.why,
       lastCutAtMs: now,

@@ -131,13 +131,23 @@ export function readHealth(
   if (booking.poolWaiting === null || booking.errors5xx === null || booking.timeouts === null) {
     return { kind: 'steady', why: 'pool or error counters unknown' };
   }
-  if (p95 > config.headroomLatency * target || smoothed.inflation === null) {
-    return { kind: 'steady', why: `commit p95 ${Math.round(p95)} ms` };
+  if (smoothed.inflation === null) {
+    return {
+      kind: 'steady',
+      why: `commit p95 ${Math.round(p95)} ms; unloaded latency not known yet`,
+    };
   }
   const span = Math.max(config.inflationNone - config.inflationFull, 1e-6);
-  const strength = clamp((config.inflationNone - smoothed.inflation) / span, 0, 1);
-  const why = `latency ${smoothed.inflation.toFixed(2)}× unloaded`;
-  return { kind: 'headroom', strength, why: strength <= 0 ? `${why}: near the knee` : why };
+  const nearTarget = p95 > config.headroomLatency * target;
+  const strength = nearTarget ? 0 : clamp((config.inflationNone - smoothed.inflation) / span, 0, 1);
+  const why = nearTarget
+    ? `commit p95 ${Math.round(p95)} ms near target`
+    : `latency ${smoothed.inflation.toFixed(2)}× unloaded`;
+  return {
+    kind: 'headroom',
+    strength,
+    why: strength <= 0 && !nearTarget ? `${why}: near the knee` : why,
+  };
 }
 
 export function clamp(value: number, low: number, high: number): number {

@@ -112,3 +112,51 @@ export const stateArb = (nowMs = 1_000_000): fc.Arbitrary<ControllerState | null
     }),
     { nil: null, freq: 6 },
   );
+
+/** Inputs that look healthy (headroom) apart from what a property varies. */
+export const healthyInputsArb: fc.Arbitrary<ControllerInputs> = fc
+  .record({
+    p50: fc.double({ min: 10, max: 20, noNaN: true }),
+    p95: fc.double({ min: 40, max: 80, noNaN: true }),
+    samples: fc.integer({ min: 100, max: 2_000 }),
+    nowMs: fc.integer({ min: 1_000_000, max: 1_030_000 }),
+  })
+  .map(({ p50, p95, samples, nowMs }) => {
+    const base = healthyInputs({ nowMs });
+    return {
+      ...base,
+      booking: {
+        ...base.booking,
+        commitP50Ms: p50,
+        commitP95Ms: p95,
+        commitSamples: samples,
+        requests: samples,
+      },
+    };
+  });
+
+/** A state from a controller that has run a while: floors known, no recent cut. */
+export const matureStateArb: fc.Arbitrary<ControllerState> = fc
+  .record({
+    rate: fc.double({ min: 1, max: 1_000, noNaN: true }),
+    p50: fc.double({ min: 10, max: 20, noNaN: true }),
+    p95: fc.double({ min: 40, max: 80, noNaN: true }),
+  })
+  .map(({ rate, p50, p95 }) => ({
+    version: 1 as const,
+    ratePerSecond: rate,
+    remainder: 0,
+    lastCutAtMs: null,
+    blindSinceMs: null,
+    capacityEstimate: null,
+    peakGoodput: null,
+    smoothedP50Ms: p50,
+    smoothedP95Ms: p95,
+    slowP50Ms: p50,
+    slowP95Ms: p95,
+    latencyTicks: 100,
+    baseP50Ms: p50,
+    baseP95Ms: p95,
+    smoothedGoodput: rate,
+    sessionsMeasuredSinceMs: null,
+  }));

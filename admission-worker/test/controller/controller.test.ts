@@ -101,9 +101,15 @@ describe('decide', () => {
       booking: { ...i.booking, commitP95Ms: 120 },
       sessions: { ...i.sessions, active: 2_700 },
     });
-    const [r] = run(1, steady);
+    const r = run(40, steady);
+    // Before one session time (25 s) of measurements only the operator's cap applies.
+    expect(r[0]?.decision.activeSessionCap).toBe(1_000_000);
     // 100/s × 25 s × 1.1 = 2,750: 50 of headroom.
-    expect(r?.decision).toMatchObject({ activeSessionCap: 2_750, admit: 50, rule: 'session_cap' });
+    expect(r.at(-1)?.decision).toMatchObject({
+      activeSessionCap: 2_750,
+      admit: 50,
+      rule: 'session_cap',
+    });
   });
 
   it('is deterministic and its state survives a JSON round trip', () => {

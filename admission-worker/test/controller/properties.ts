@@ -7,7 +7,7 @@ import type {
   ControllerResult,
   ControllerState,
 } from '../../src/controller/index.ts';
-import { inputsArb, stateArb } from './arbitraries.ts';
+import { healthyInputsArb, inputsArb, matureStateArb, stateArb } from './arbitraries.ts';
 
 export type DecideFn = (
   inputs: ControllerInputs,
@@ -75,7 +75,9 @@ export function worsen(inputs: ControllerInputs, w: Worsening): ControllerInputs
 
 /** With all else equal, worse health never yields more admissions nor a higher rate. */
 export function monotoneProperty(decide: DecideFn) {
-  return fc.property(inputsArb, stateArb(), worseningArb, (inputs, state, w) => {
+  const anyInputs = fc.oneof(inputsArb, healthyInputsArb);
+  const anyState = fc.oneof(stateArb(), matureStateArb);
+  return fc.property(anyInputs, anyState, worseningArb, (inputs, state, w) => {
     const better = decide(inputs, state).decision;
     const worse = decide(worsen(inputs, w), state).decision;
     return worse.admit <= better.admit && worse.ratePerSecond <= better.ratePerSecond + 1e-9;
@@ -87,7 +89,9 @@ export function blindProperty(decide: DecideFn, staleAfterMs: number) {
   const blindAge = fc.option(fc.integer({ min: staleAfterMs + 1, max: 120_000 }), {
     nil: null,
   });
-  return fc.property(inputsArb, stateArb(), blindAge, (raw, rawState, age) => {
+  const anyInputs = fc.oneof(inputsArb, healthyInputsArb);
+  const anyState = fc.oneof(stateArb(), matureStateArb);
+  return fc.property(anyInputs, anyState, blindAge, (raw, rawState, age) => {
     const inputs = { ...raw, booking: { ...raw.booking, ageMs: age } };
     if (rawState === null) return true;
     const { minPerSecond, maxPerSecond } = inputs.bounds;
