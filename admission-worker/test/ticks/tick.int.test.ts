@@ -6,6 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { decide } from '../../src/controller/index.ts';
 import { flushRoomAudit } from '../../src/decisions/audit-flush.ts';
 import { runTick, type TickDeps } from '../../src/ticks/run-tick.ts';
+import { RoomRows } from '../../src/ticks/tick-room.ts';
 import {
   admittedNumbers,
   joinVisitors,
@@ -120,5 +121,28 @@ describe('an admission tick', () => {
     });
     expect((await admittedNumbers(env.redis, env.prefix, roomId)).size).toBe(before.size);
     await env.db.db.update(rooms).set({ status: 'open' }).where(eq(rooms.id, roomId));
+  });
+
+  it('keeps ticking on the room row it read last while PostgreSQL is stuck, and sees the lock waits', async () => {
+    const stuckDeps: TickDeps = {
+      ...deps,
+      roomRows: new RoomRows({ timeoutMs: 300, maxAgeMs: 30_000 }),
+    };
+    clockMs += 1_000;
+    expect((await runTick(stuckDeps, roomId)).kind).toBe('ran');
+    // Another session holds the rooms table: every read of it waits on the lock.
+    const blocker = await env.db.pool.connect();
+    try {
+      await blocker.query('begin');
+      await blocker.query('lock table rooms in access exclusive mode');
+      clockMs += 1_000;
+      const stuck = await runTick(stuckDeps, roomId);
+      expect(stuck.kind).toBe('ran');
+      if (stuck.kind !== 'ran') return;
+      expect(stuck.record.inputs.database.lockWaits).toBeGreaterThanOrEqual(1);
+    } finally {
+      await blocker.query('rollback');
+      blocker.release();
+    }
   });
 });
