@@ -28,7 +28,8 @@ export function createAdminClient(config: CliConfig): AdminClient {
       return await fetch(`${base}${path}`, init);
     } catch (error) {
       if ((error as Error).name === 'AbortError') throw error;
-      const cause = (error as { cause?: { code?: string } }).cause?.code;
+      const reason = (error as { cause?: { code?: string; message?: string } }).cause;
+      const cause = reason?.code ?? reason?.message;
       throw new CommandFailed(`cannot reach the admin API at ${base}${cause ? ` (${cause})` : ''}`);
     }
   };
