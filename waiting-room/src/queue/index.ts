@@ -5,6 +5,7 @@ export {
   admissionLogLength,
   admitNextBatch,
 } from './admit-next-batch.ts';
+export { isRoomDraining, setRoomDraining } from './drain.ts';
 export {
   type FairnessDocument,
   fairnessDocument,
@@ -14,7 +15,6 @@ export {
   seedHash,
   verifyShuffle,
 } from './fairness.ts';
-export { isRoomDraining, setRoomDraining } from './drain.ts';
 export { HeartbeatBatcher, type HeartbeatBatcherOptions } from './heartbeat-batcher.ts';
 export { type JoinResult, joinQueue } from './join-queue.ts';
 export {
