@@ -6,7 +6,8 @@
 // the goodput measured there; blind ticks hold, then decay, never grow; and the active-session
 // cap (Little's law on the measured session time) stops admissions while the pipeline drains.
 import { resolveControllerConfig } from './config.ts';
-import { measuredGoodput, readHealth, type Smoothed, smooth } from './health.ts';
+import { smooth } from './health.ts';
+import { controllerStep } from './rate-step.ts';
 import type {
   ControllerConfig,
   ControllerInputs,
@@ -14,16 +15,6 @@ import type {
   ControllerRule,
   ControllerState,
 } from './types.ts';
-
-interface RateStep {
-  rate: number;
-  rule: ControllerRule;
-  reason: string;
-  lastCutAtMs: number | null;
-  blindSinceMs: number | null;
-  capacityEstimate: number | null;
-  peakGoodput: number | null;
-}
 
 export function initialControllerState(
   inputs: ControllerInputs,
@@ -39,6 +30,7 @@ export function initialControllerState(
     blindSinceMs: null,
     capacityEstimate: null,
     peakGoodput: null,
+    saturatedAtMs: null,
     smoothedP50Ms: null,
     smoothedP95Ms: null,
     slowP50Ms: null,
@@ -121,6 +113,7 @@ export function decide(
       blindSinceMs: step.blindSinceMs,
       capacityEstimate: step.capacityEstimate,
       peakGoodput: step.peakGoodput,
+      saturatedAtMs: step.saturatedAtMs,
       smoothedP50Ms: blind ? prev.smoothedP50Ms : smoothed.p50,
       smoothedP95Ms: blind ? prev.smoothedP95Ms : smoothed.p95,
       slowP50Ms: blind ? prev.slowP50Ms : smoothed.slowP50,
@@ -143,145 +136,6 @@ function stopRule(inputs: ControllerInputs): { rule: ControllerRule; reason: str
     return { rule: 'queue_unreachable', reason: 'queue store unreachable: failing closed' };
   }
   return null;
-}
-
-function controllerStep(
-  inputs: ControllerInputs,
-  prev: ControllerState,
-  cfg: ControllerConfig,
-  interval: number,
-  smoothed: Smoothed,
-): RateStep {
-  const now = inputs.nowMs;
-  const rate = prev.ratePerSecond;
-  const kept = {
-    lastCutAtMs: prev.lastCutAtMs,
-    blindSinceMs: null,
-    capacityEstimate: prev.capacityEstimate,
-    peakGoodput: prev.peakGoodput,
-  };
-  const health = readHealth(inputs, cfg, smoothed);
-
-  if (health.kind === 'blind') {
-    const since = prev.blindSinceMs ?? now;
-    const blindFor = (now - since) / 1000;
-    if (blindFor < cfg.blindHoldSeconds) {
-      return { ...kept, rate, blindSinceMs: since, rule: 'blind_hold', reason: health.why };
-    }
-    const floor = Math.min(rate, inputs.bounds.minPerSecond);
-    const decayed = floor + (rate - floor) * Math.exp(-cfg.blindDecayPerSecond * interval);
-    return { ...kept, rate: decayed, blindSinceMs: since, rule: 'blind_decay', reason: health.why };
-  }
-
-  // The dead time is measured (session time from real token lifetimes), never configured.
-  const measured = inputs.sessions.meanSessionSeconds;
-  const deadTime = measured !== null && measured > 0 ? measured : cfg.fallbackDeadTimeSeconds;
-  const sinceCut = prev.lastCutAtMs === null ? Infinity : (now - prev.lastCutAtMs) / 1000;
-  const goodput = smoothed.goodput;
-
-  if (health.kind === 'overload') {
-    // Under overload the goodput is the capacity. Take the lower of this window's and the
-    // smoothed one: right after a capacity drop the smoothed figure still remembers the old.
-    const raw = measuredGoodput(inputs);
-    const served = raw === null ? goodput : goodput === null ? raw : Math.min(raw, goodput);
-    const measuredCapacity = { capacityEstimate: served ?? prev.capacityEstimate };
-    // Never above what the same tick would allow without the overload (near the knee the rate
-    // eases to the goodput and the capacity ceiling), so worse health never admits more.
-    const known =
-      served === null ? prev.capacityEstimate : Math.min(prev.capacityEstimate ?? served, served);
-    const bound = Math.min(
-      served ?? Infinity,
-      known === null ? Infinity : cfg.capacityCeiling * known,
-    );
-    const held = Math.min(rate, bound);
-    if (sinceCut < cfg.cutHoldDeadTimes * deadTime) {
-      return {
-        ...kept,
-        ...measuredCapacity,
-        rate: held,
-        rule: 'cut_hold',
-        reason: `${health.why}; cut ${Math.round(sinceCut)} s ago`,
-      };
-    }
-    const target = served === null ? rate * cfg.deepestCut : cfg.cutToGoodput * served;
-    // Overload that the rate already sits below is the pipeline still arriving (admitted people
-    // cannot be recalled); cutting again would compound, so hold and let the cap work.
-    if (target >= rate) {
-      return {
-        ...kept,
-        ...measuredCapacity,
-        rate: held,
-        rule: 'cut_hold',
-        reason: `${health.why}; rate already below ${cfg.cutToGoodput}× goodput`,
-      };
-    }
-    return {
-      ...measuredCapacity,
-      peakGoodput: prev.peakGoodput,
-      rate: Math.min(Math.max(target, rate * cfg.deepestCut), bound),
-      rule: 'overload_cut',
-      reason: health.why,
-      lastCutAtMs: now,
-      blindSinceMs: null,
-    };
-  }
-
-  if (health.kind === 'steady') return { ...kept, rate, rule: 'steady', reason: health.why };
-  if (inputs.queue.waiting <= 0)
-    return { ...kept, rate, rule: 'no_demand', reason: 'nobody waiting' };
-
-  const s = health.strength;
-  const inflation = smoothed.inflation ?? 1;
-  let capacity = prev.capacityEstimate;
-  // Latency well past the knee's onset while serving `goodput`: that goodput is about what the
-  // backend can take, measured without waiting for an overload to prove it.
-  if (inflation >= cfg.inflationKnee && goodput !== null && rate >= goodput) {
-    capacity = capacity === null ? goodput : Math.min(capacity, goodput);
-  }
-  const peak =
-    goodput !== null && s > 0 ? Math.max(prev.peakGoodput ?? goodput, goodput) : prev.peakGoodput;
-  const next = { ...kept, capacityEstimate: capacity, peakGoodput: peak };
-  // How far above the goodput it has shown the backend may be pushed: the full lead while
-  // latency sits on its floor, none at the knee; and never past the capacity ceiling. Admitted
-  // people still arrive, so as latency rises the rate eases down to these bounds (never below
-  // the capacity ceiling or the goodput itself, so this cannot spiral); a real cut needs overload.
-  const lead = goodput === null ? Infinity : goodput * (1 + (cfg.goodputLead - 1) * s);
-  const capped = capacity === null ? Infinity : cfg.capacityCeiling * capacity;
-  if (s < 1 && rate > Math.min(lead, capped)) {
-    const eased = Math.min(lead, capped);
-    return {
-      ...next,
-      rate: eased,
-      rule: 'steady',
-      reason: `${health.why}; easing to ${Math.round(eased)}/s`,
-    };
-  }
-  if (s <= 0) return { ...next, rate, rule: 'steady', reason: health.why };
-  if (sinceCut < cfg.increaseHoldDeadTimes * deadTime) {
-    return { ...next, rate, rule: 'steady', reason: `${health.why}; waiting out the last cut` };
-  }
-
-  const gain = (cfg.increasePerDeadTime / deadTime) * interval;
-  let ceiling = lead;
-  if (capacity !== null) {
-    // Pressing against the estimate with latency still near its floor: the backend has more room
-    // than last measured (capacity came back). Up to the healthy peak goodput the estimate rises
-    // at the ramp's pace; beyond it only while the goodput itself, not admissions still on their
-    // way, presses on the ceiling, and slower (probing).
-    const ceilingNow = cfg.capacityCeiling * capacity;
-    if (s >= cfg.liftStrength && rate >= 0.98 * ceilingNow) {
-      if (ceilingNow < (peak ?? 0)) capacity *= Math.exp(gain * s);
-      else if (goodput !== null && goodput >= 0.95 * ceilingNow) {
-        capacity *= Math.exp(gain * s * cfg.probeFraction);
-      }
-    }
-    ceiling = Math.min(ceiling, cfg.capacityCeiling * capacity);
-  }
-  const grown = Math.min(rate * Math.exp(gain * s), ceiling);
-  const after = { ...next, capacityEstimate: capacity };
-  if (grown <= rate)
-    return { ...after, rate, rule: 'steady', reason: `${health.why}; at the ceiling` };
-  return { ...after, rate: grown, rule: 'headroom_increase', reason: health.why };
 }
 
 function sessionCap(

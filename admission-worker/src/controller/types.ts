@@ -127,6 +127,8 @@ export interface ControllerState {
    * the rate presses against it with latency on its floor. Null until the first overload.
    */
   readonly capacityEstimate: number | null;
+  /** Tick time the pool was last seen saturated (callers queueing for a connection). */
+  readonly saturatedAtMs: number | null;
   /** The highest goodput ever served while healthy: a recovery ramp is quick up to it. */
   readonly peakGoodput: number | null;
   /** Commit p50 and p95 (ms), smoothed over a few seconds of ticks with enough samples. */
@@ -181,15 +183,21 @@ export interface ControllerConfig {
   inflationFull: number;
   /** ...and at or above which there is none: the knee is close. */
   inflationNone: number;
-  /** Latency inflation at which the goodput served is taken as the capacity (the knee). */
+  /** Latency inflation at which the goodput served is taken as the capacity (the knee)… */
   inflationKnee: number;
+  /** …provided the goodput is at least this share of the rate (the pipeline is full). */
+  kneeGoodputShare: number;
   /** Commit p95 above this fraction of the target is never headroom, whatever the inflation. */
   headroomLatency: number;
   /** The rate rises at most to this multiple of the smoothed goodput (at full headroom). */
   goodputLead: number;
+  /** Saturated ticks this many seconds apart belong to separate spells (capacity re-measured). */
+  spellGapSeconds: number;
+  /** Below this headroom strength a rate above the goodput lead eases down to it. */
+  easeBelowStrength: number;
   /** The rate stays under this fraction of the capacity estimate. */
   capacityCeiling: number;
-  /** Headroom strength (0–1) from which pressing on the capacity estimate raises it. */
+  /** Headroom strength (0–1) from which pressing on the capacity estimate raises it quickly. */
   liftStrength: number;
   /** Beyond the healthy peak goodput the estimate grows this much slower, and only while the
    * goodput itself (not just the rate) presses on the ceiling: probing. */

@@ -26,7 +26,7 @@ export interface RunFigures {
   severeDropTheta: number;
   /** T6: errors / booking requests answered while capacity is halved. */
   dropErrorShare: number;
-  /** T7: mean goodput over [drop + 2.5θ, drop + 5θ) / r* at half capacity. */
+  /** T7: mean goodput over [drop + 4θ, drop + 5θ) / r* at half capacity: recovered by 5θ. */
   dropGoodput: number;
   /** T8: time (θ) after the restore until the 10 s mean admission rate reaches 0.9 r* again… */
   restoreTheta: number;
@@ -129,7 +129,7 @@ export function runFigures(tr: RunTrace, scenario: Scenario, ideal: IdealRates):
     steadyGoodput: steadyCommits / steadySeconds / ideal.full,
     severeDropTheta: count(drop, restore, severe) / theta,
     dropErrorShare: dropAnswered > 0 ? dropErrors / dropAnswered : 0,
-    dropGoodput: meanCommits(tr, drop + 2.5 * theta, drop + 5 * theta) / ideal.reduced,
+    dropGoodput: meanCommits(tr, drop + 4 * theta, drop + 5 * theta) / ideal.reduced,
     restoreTheta: reach(tr, tr.admitted, restore, 0.9 * ideal.full) / theta,
     restoreGoodputTheta: reach(tr, tr.commits, restore, 0.9 * ideal.full) / theta,
     severeAfterRestore: count(restore, end, severe),

@@ -106,6 +106,7 @@ export const stateArb = (nowMs = 1_000_000): fc.Arbitrary<ControllerState | null
       baseP50Ms: latency,
       baseP95Ms: latency,
       smoothedGoodput: fc.option(fc.double({ min: 0, max: 2_000, noNaN: true }), { nil: null }),
+      saturatedAtMs: fc.option(fc.integer({ min: nowMs - 60_000, max: nowMs }), { nil: null }),
       sessionsMeasuredSinceMs: fc.option(fc.integer({ min: nowMs - 600_000, max: nowMs }), {
         nil: null,
       }),
@@ -150,6 +151,7 @@ export const matureStateArb: fc.Arbitrary<ControllerState> = fc
     blindSinceMs: null,
     capacityEstimate: null,
     peakGoodput: null,
+    saturatedAtMs: null,
     smoothedP50Ms: p50,
     smoothedP95Ms: p95,
     slowP50Ms: p50,

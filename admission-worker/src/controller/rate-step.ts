@@ -1,0 +1,186 @@
+// The controller's own rate update for one tick, before operator bounds and the session cap.
+// Each kind of evidence maps to a bound on the rate, and the bounds are ordered (overload ≤ at
+// the knee ≤ headroom) for the same tick, so worse health can never raise the rate.
+import { measuredGoodput, readHealth, type Smoothed } from './health.ts';
+import type {
+  ControllerConfig,
+  ControllerInputs,
+  ControllerRule,
+  ControllerState,
+} from './types.ts';
+
+export interface RateStep {
+  rate: number;
+  rule: ControllerRule;
+  reason: string;
+  lastCutAtMs: number | null;
+  blindSinceMs: number | null;
+  capacityEstimate: number | null;
+  peakGoodput: number | null;
+  saturatedAtMs: number | null;
+}
+
+export function controllerStep(
+  inputs: ControllerInputs,
+  prev: ControllerState,
+  cfg: ControllerConfig,
+  interval: number,
+  smoothed: Smoothed,
+): RateStep {
+  const now = inputs.nowMs;
+  const rate = prev.ratePerSecond;
+  const kept = {
+    lastCutAtMs: prev.lastCutAtMs,
+    blindSinceMs: null,
+    capacityEstimate: prev.capacityEstimate,
+    peakGoodput: prev.peakGoodput,
+    saturatedAtMs: prev.saturatedAtMs,
+  };
+  const health = readHealth(inputs, cfg, smoothed);
+
+  if (health.kind === 'blind') {
+    const since = prev.blindSinceMs ?? now;
+    if ((now - since) / 1000 < cfg.blindHoldSeconds) {
+      return { ...kept, rate, blindSinceMs: since, rule: 'blind_hold', reason: health.why };
+    }
+    const floor = Math.min(rate, inputs.bounds.minPerSecond);
+    const decayed = floor + (rate - floor) * Math.exp(-cfg.blindDecayPerSecond * interval);
+    return { ...kept, rate: decayed, blindSinceMs: since, rule: 'blind_decay', reason: health.why };
+  }
+  if (health.kind === 'steady') return { ...kept, rate, rule: 'steady', reason: health.why };
+
+  // The dead time is measured (session time from real token lifetimes), never configured.
+  const measured = inputs.sessions.meanSessionSeconds;
+  const deadTime = measured !== null && measured > 0 ? measured : cfg.fallbackDeadTimeSeconds;
+  const sinceCut = prev.lastCutAtMs === null ? Infinity : (now - prev.lastCutAtMs) / 1000;
+  const goodput = smoothed.goodput;
+  const known = prev.capacityEstimate;
+  const ceiling = (capacity: number | null) =>
+    capacity === null ? Infinity : cfg.capacityCeiling * capacity;
+  // The rate may lead the goodput the backend has shown by at most goodputLead, less as latency
+  // rises: growth is bounded by served load, not by admissions still on their way.
+  const lead = (s: number) =>
+    goodput === null ? Infinity : goodput * (1 + (cfg.goodputLead - 1) * s);
+  // Easing down to that lead is only for a first approach to an unknown knee; once a capacity
+  // is known its ceiling bounds the rate instead.
+  const easeTo = (s: number) => (known === null ? lead(s) : Infinity);
+
+  if (health.kind === 'overload') {
+    // A queue at the pool means the backend is saturated: its goodput now is its capacity. Take
+    // the lower of this window's and the smoothed one (after a capacity drop the smoothed one
+    // still remembers the old). Without a queue the goodput may just be low demand.
+    const saturated = (inputs.booking.poolWaiting ?? 0) > 0;
+    const raw = measuredGoodput(inputs);
+    const served = !saturated
+      ? null
+      : raw === null
+        ? goodput
+        : goodput === null
+          ? raw
+          : Math.min(raw, goodput);
+    const bound = Math.min(
+      easeTo(0),
+      ceiling(served === null ? known : Math.min(known ?? served, served)),
+    );
+    // A saturated backend never serves more than its capacity, so within one saturated spell
+    // the estimate is the spell's best smoothed goodput (a window at a backlog's tail is low
+    // for want of arrivals, not capacity). A new spell starts from what is served now, so a
+    // capacity drop is taken at once.
+    const newSpell =
+      prev.saturatedAtMs === null || now - prev.saturatedAtMs > cfg.spellGapSeconds * 1000;
+    const estimate =
+      !saturated || served === null
+        ? known
+        : newSpell || known === null
+          ? served
+          : Math.max(known, goodput ?? served);
+    const next = {
+      ...kept,
+      capacityEstimate: estimate,
+      saturatedAtMs: saturated ? now : prev.saturatedAtMs,
+    };
+    const held = Math.min(rate, bound);
+    if (sinceCut < cfg.cutHoldDeadTimes * deadTime) {
+      const why = `${health.why}; cut ${Math.round(sinceCut)} s ago`;
+      return { ...next, rate: held, rule: 'cut_hold', reason: why };
+    }
+    const basis = served ?? goodput;
+    const target = Math.max(
+      basis === null ? rate * cfg.deepestCut : cfg.cutToGoodput * basis,
+      served === null ? Math.min(ceiling(known), rate) : 0,
+    );
+    // Overload that the rate already sits below is the pipeline still arriving (admitted people
+    // cannot be recalled); cutting again would compound, so hold and let the cap work.
+    if (target >= rate) {
+      const why = `${health.why}; rate already below what the backend serves`;
+      return { ...next, rate: held, rule: 'cut_hold', reason: why };
+    }
+    return {
+      ...next,
+      rate: Math.min(Math.max(target, rate * cfg.deepestCut), bound),
+      rule: 'overload_cut',
+      reason: health.why,
+      lastCutAtMs: now,
+    };
+  }
+
+  const s = health.strength;
+  let capacity = known;
+  // Latency past the knee's onset, in this window and smoothed, while serving about the rate
+  // admitted (so the pipeline is full, not in a gap left by an earlier stop): that goodput is
+  // about what the backend can take. Not within a dead time of a saturated spell, whose backlog
+  // still lifts latency. It bounds the next ticks, not this one.
+  const baseP95 = smoothed.baseP95;
+  const p95 = inputs.booking.commitP95Ms ?? 0;
+  if (
+    (smoothed.inflation ?? 0) >= cfg.inflationKnee &&
+    baseP95 !== null &&
+    p95 >= cfg.inflationKnee * baseP95 &&
+    goodput !== null &&
+    goodput >= cfg.kneeGoodputShare * rate &&
+    (prev.saturatedAtMs === null || (now - prev.saturatedAtMs) / 1000 > deadTime)
+  ) {
+    capacity = capacity === null ? goodput : Math.min(capacity, goodput);
+  }
+  const peak =
+    goodput !== null && s > 0 ? Math.max(prev.peakGoodput ?? goodput, goodput) : prev.peakGoodput;
+  const next = { ...kept, capacityEstimate: capacity, peakGoodput: peak };
+  // Admitted people still arrive, so as latency rises the rate eases down to these bounds
+  // (never below the capacity ceiling or the goodput itself, so this cannot spiral); a real
+  // cut needs overload.
+  // Only once latency has clearly risen: a goodput that trails the rate while latency sits near
+  // its floor is the pipeline still filling, not a sign of low capacity.
+  const bound = Math.min(s < cfg.easeBelowStrength ? easeTo(s) : Infinity, ceiling(known));
+  if (rate > bound) {
+    return {
+      ...next,
+      rate: bound,
+      rule: 'steady',
+      reason: `${health.why}; easing to ${Math.round(bound)}/s`,
+    };
+  }
+  if (s <= 0) return { ...next, rate, rule: 'steady', reason: health.why };
+  if (sinceCut < cfg.increaseHoldDeadTimes * deadTime) {
+    return { ...next, rate, rule: 'steady', reason: `${health.why}; waiting out the last cut` };
+  }
+
+  const gain = (cfg.increasePerDeadTime / deadTime) * interval;
+  if (capacity !== null) {
+    // Pressing against the estimate with latency on its floor: the backend has more room than
+    // last measured (capacity came back), and up to the healthy peak goodput the estimate rises
+    // at the ramp's pace. Beyond it, it rises only while the goodput itself, not admissions still
+    // on their way, presses on the ceiling, and slower (probing).
+    const atCeiling = rate >= 0.98 * ceiling(capacity);
+    const pressed = goodput !== null && goodput >= 0.95 * ceiling(capacity);
+    if (atCeiling && s >= cfg.liftStrength && ceiling(capacity) < (peak ?? 0)) {
+      capacity *= Math.exp(gain * s);
+    } else if (atCeiling && pressed && s >= cfg.liftStrength) {
+      capacity *= Math.exp(gain * s * cfg.probeFraction);
+    }
+  }
+  const grown = Math.min(rate * Math.exp(gain * s), lead(s), ceiling(capacity));
+  const after = { ...next, capacityEstimate: capacity };
+  if (grown <= rate)
+    return { ...after, rate, rule: 'steady', reason: `${health.why}; at the ceiling` };
+  return { ...after, rate: grown, rule: 'headroom_increase', reason: health.why };
+}
