@@ -1,8 +1,9 @@
 // Everything a tick reads about its room before deciding, each from its source, once:
 // the queue (Redis), admitted sessions (Redis), live holds (booking-api inventory in Redis),
 // the booking API's published health (Redis) and PostgreSQL's activity.
-import { inventoryKeys } from '@tatkal/booking-api/inventory';
-import type { RoomKeys } from '@tatkal/waiting-room';
+// The keys module alone: the inventory's scripts and PostgreSQL code are not needed here.
+import { inventoryKeys } from '@tatkal/booking-api/inventory/keys';
+import type { RoomKeys } from '@tatkal/waiting-room/keys';
 import { type QueueState, readQueueState } from '@tatkal/waiting-room/queue';
 import type pg from 'pg';
 import type {

@@ -3,14 +3,14 @@
 // (fenced), and record inputs, decision and batch. Any number of workers may call this for
 // the same room at once; at most one runs, and a stale one changes nothing.
 import type { Database } from '@tatkal/drizzle';
+import { roomKeys } from '@tatkal/waiting-room/keys';
 import {
   type AdmitResult,
-  admissionJti,
   admitNextBatch,
   QueueError,
   type QueueState,
-  roomKeys,
-} from '@tatkal/waiting-room';
+} from '@tatkal/waiting-room/queue';
+import { admissionJti } from '@tatkal/waiting-room/tokens';
 import type pg from 'pg';
 import type { ControllerInputs, ControllerResult, ControllerState } from '../controller/types.ts';
 import {

@@ -1,7 +1,7 @@
 // The rooms the ticks serve, loaded from PostgreSQL: which are active (a tick scheduler each)
 // and, per tick, the room's schedule state and operator bounds.
 import { type Database, type Room as RoomRow, rooms } from '@tatkal/drizzle';
-import { effectiveRoomState, type RoomState, roomFromRow } from '@tatkal/waiting-room';
+import { effectiveRoomState, type RoomState, roomFromRow } from '@tatkal/waiting-room/rooms';
 import { eq, ne } from 'drizzle-orm';
 import type { OperatorBounds } from '../controller/types.ts';
 
