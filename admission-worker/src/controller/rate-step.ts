@@ -140,7 +140,8 @@ export function controllerStep(
     goodput >= cfg.kneeGoodputShare * rate &&
     (prev.saturatedAtMs === null || (now - prev.saturatedAtMs) / 1000 > deadTime)
   ) {
-    capacity = capacity === null ? goodput : Math.min(capacity, goodput);
+    const atKnee = goodput / cfg.kneeUtilisation;
+    capacity = capacity === null ? atKnee : Math.min(capacity, atKnee);
   }
   const peak =
     goodput !== null && s > 0 ? Math.max(prev.peakGoodput ?? goodput, goodput) : prev.peakGoodput;
@@ -174,7 +175,7 @@ export function controllerStep(
     const pressed = goodput !== null && goodput >= 0.95 * ceiling(capacity);
     if (atCeiling && s >= cfg.liftStrength && ceiling(capacity) < (peak ?? 0)) {
       capacity *= Math.exp(gain * s);
-    } else if (atCeiling && pressed && s >= cfg.liftStrength) {
+    } else if (atCeiling && pressed && s >= cfg.probeStrength) {
       capacity *= Math.exp(gain * s * cfg.probeFraction);
     }
   }

@@ -185,8 +185,10 @@ export interface ControllerConfig {
   inflationNone: number;
   /** Latency inflation at which the goodput served is taken as the capacity (the knee)… */
   inflationKnee: number;
-  /** …provided the goodput is at least this share of the rate (the pipeline is full). */
+  /** …provided the goodput is at least this share of the rate (the pipeline is full)… */
   kneeGoodputShare: number;
+  /** …divided by this: the share of capacity in use when latency has risen that far. */
+  kneeUtilisation: number;
   /** Commit p95 above this fraction of the target is never headroom, whatever the inflation. */
   headroomLatency: number;
   /** The rate rises at most to this multiple of the smoothed goodput (at full headroom). */
@@ -199,6 +201,8 @@ export interface ControllerConfig {
   capacityCeiling: number;
   /** Headroom strength (0–1) from which pressing on the capacity estimate raises it quickly. */
   liftStrength: number;
+  /** Headroom strength from which a goodput pressing on the ceiling raises it slowly. */
+  probeStrength: number;
   /** Beyond the healthy peak goodput the estimate grows this much slower, and only while the
    * goodput itself (not just the rate) presses on the ceiling: probing. */
   probeFraction: number;
