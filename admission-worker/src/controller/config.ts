@@ -21,7 +21,7 @@ export const defaultControllerConfig: Readonly<ControllerConfig> = Object.freeze
   inflationNone: 1.14,
   inflationKnee: 1.3,
   kneeGoodputShare: 0.9,
-  kneeUtilisation: 0.95,
+  kneeUtilisation: 0.92,
   headroomLatency: 0.6,
   goodputLead: 1.3,
   spellGapSeconds: 5,
