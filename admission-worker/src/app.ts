@@ -11,15 +11,7 @@ export interface AppDeps {
   db: DbClient;
 }
 
-export interface AppOptions {
-  /**
-   * Sub-apps mounted under a path, after the service endpoints (/healthz, /readyz,
-   * /metrics). The admin API mounts here: `{ path: '/admin', app: createAdminApp(deps) }`.
-   */
-  mounts?: ReadonlyArray<{ path: string; app: Hono }>;
-}
-
-export function createApp(deps: AppDeps, options: AppOptions = {}) {
+export function createApp(deps: AppDeps) {
   const app = createServiceApp({
     service: 'admission-worker',
     logger: deps.logger,
@@ -29,6 +21,5 @@ export function createApp(deps: AppDeps, options: AppOptions = {}) {
       postgres: () => deps.db.ping(),
     },
   });
-  for (const mount of options.mounts ?? []) app.route(mount.path, mount.app);
   return app;
 }

@@ -1,4 +1,4 @@
-export { type AppDeps, type AppOptions, createApp } from './app.ts';
+export { type AppDeps, createApp } from './app.ts';
 export { type Config, configShape, loadConfig } from './config.ts';
 export { type DecisionRecord, decisionStreamKey } from './decisions/record.ts';
 export { readDecisions, type StreamedDecision } from './decisions/stream.ts';

@@ -6,9 +6,11 @@ import {
   runService,
 } from '@tatkal/waiting-room/service';
 import { Redis } from 'ioredis';
+import { createAdminApp } from './admin/index.ts';
 import { createApp } from './app.ts';
 import { loadConfig } from './config.ts';
 import { decide } from './controller/index.ts';
+import { startJobs } from './jobs/index.ts';
 import { createTickMetrics } from './ticks/metrics.ts';
 import { startTickService } from './ticks/tick-service.ts';
 
@@ -40,9 +42,46 @@ const ticks = startTickService({
   auditBatchSize: config.AUDIT_FLUSH_BATCH,
 });
 
+// Started without waiting: with Redis down, BullMQ waits for it, and the service must still
+// listen and report itself unready meanwhile.
+let stopJobs: (() => Promise<void>) | undefined;
+void startJobs(
+  {
+    db: deps.db,
+    redis: deps.redis,
+    prefix: config.REDIS_KEY_PREFIX,
+    logger: deps.logger,
+    registry: deps.registry,
+  },
+  {
+    paymentWindowMs: config.PAYMENT_WINDOW_SECONDS * 1000,
+    enabled: config.JOBS,
+    everyMs: { 'reconcile-inventory': config.RECONCILE_MS },
+    ...(config.NOTIFY_WEBHOOK_URL && config.NOTIFY_WEBHOOK_SECRETS
+      ? { webhook: { url: config.NOTIFY_WEBHOOK_URL, secrets: config.NOTIFY_WEBHOOK_SECRETS } }
+      : {}),
+  },
+)
+  .then((stop) => {
+    stopJobs = stop;
+  })
+  .catch((error: unknown) => deps.logger.error({ err: error }, 'background jobs did not start'));
+
+const app = createApp(deps);
+// The admin API's routes carry their /admin prefix, so it mounts at the root, after the
+// service endpoints (/healthz, /readyz, /metrics).
+app.route(
+  '/',
+  createAdminApp({
+    db: deps.db.db,
+    redis: deps.redis,
+    keyPrefix: config.REDIS_KEY_PREFIX,
+    logger: deps.logger,
+  }),
+);
+
 await runService({
-  // The admin API (src/admin, createAdminApp) mounts here through createApp's `mounts`.
-  app: createApp(deps),
+  app,
   host: config.HOST,
   port: config.PORT,
   logger: deps.logger,
@@ -51,6 +90,8 @@ await runService({
     ['tick schedulers: stop watching rooms', () => ticks.stopWatching()],
     ['tick worker: running ticks', () => ticks.stopWorker()],
     ['audit: last flush', () => ticks.stopAudit()],
+    // Not started yet (Redis down since start): nothing of theirs is running to stop.
+    ['background jobs', async () => stopJobs?.()],
   ],
   release: [
     [

@@ -32,5 +32,15 @@ describeConfigRefusal('admission-worker', {
       env: { ...valid, AUDIT_FLUSH_BATCH: '100000' },
       names: 'AUDIT_FLUSH_BATCH',
     },
+    {
+      case: 'JOBS naming a job that does not exist',
+      env: { ...valid, JOBS: 'release-expired-holds,sweep-everything' },
+      names: 'JOBS',
+    },
+    {
+      case: 'notification webhook without a signing secret',
+      env: { ...valid, NOTIFY_WEBHOOK_URL: 'https://example.test/hook' },
+      names: 'NOTIFY_WEBHOOK_SECRETS',
+    },
   ],
 });
