@@ -2,4 +2,9 @@
 export { bookHold } from './book-hold.ts';
 export { reconcileJourneys, sweepServedJourneys, withInventory } from './journeys.ts';
 export { type HoldBody, type PlacedHold, placeHold } from './place-hold.ts';
-export { type ReturnedSeats, type ReturnSeatsDeps, returnSeatsAndPromote } from './return-seats.ts';
+export {
+  type ReturnedSeats,
+  type ReturnSeatsDeps,
+  resyncTakenSeats,
+  returnSeatsAndPromote,
+} from './return-seats.ts';

@@ -1,4 +1,6 @@
+import { seatAssignments } from '@tatkal/drizzle';
 import type { ClassCode, Quota } from '@tatkal/drizzle/schema';
+import { and, eq, inArray } from 'drizzle-orm';
 import { promoteWaitlist } from '../bookings/index.ts';
 import type { BookingApiDeps } from '../deps.ts';
 import { markSeatsSold, returnSeats } from '../inventory/index.ts';
@@ -20,14 +22,31 @@ export interface ReturnedSeats {
  * Seats a cancelled or expired booking gave back in PostgreSQL go back to the
  * Redis inventory, then the waitlist of that class and quota is promoted in
  * order (TQ and GN; PT has none) and the seats it took are sold again.
+ *
+ * Last, the returned seats are checked once more against PostgreSQL. Two
+ * returns racing (the booking API's expiry and the worker's, or a cancellation)
+ * can interleave so that one promotes seats the other expired in PostgreSQL but
+ * has not yet returned to Redis; the late return would then free in Redis seats
+ * PostgreSQL has just given to a promoted booking. Re-marking as sold every
+ * returned seat PostgreSQL says is taken, after this return, closes that window
+ * whichever order the two ran in. (`recheck: false` exists only so a test can
+ * show the race.)
  */
 export async function returnSeatsAndPromote(
   deps: ReturnSeatsDeps,
   returned: ReturnedSeats,
+  options: { recheck?: boolean } = {},
 ): Promise<number> {
   if (returned.seatIds.length === 0) return 0;
   await returnSeats(deps.redis, deps.prefix, returned.journeyId, returned.seatIds);
-  if (returned.quota === 'PT') return 0;
+  const promoted = returned.quota === 'PT' ? 0 : await promote(deps, returned);
+  if (options.recheck !== false) {
+    await resyncTakenSeats(deps, returned.journeyId, returned.seatIds);
+  }
+  return promoted;
+}
+
+async function promote(deps: ReturnSeatsDeps, returned: ReturnedSeats): Promise<number> {
   const nowMs = deps.now();
   const { promoted, seatIds } = await promoteWaitlist(
     { db: deps.db.db },
@@ -45,4 +64,30 @@ export async function returnSeatsAndPromote(
     await deps.expiry.schedule(booking.bookingId, booking.expiresAt.getTime());
   }
   return promoted.length;
+}
+
+/** Marks sold in Redis those of `seatIds` that have a live assignment in PostgreSQL. */
+export async function resyncTakenSeats(
+  deps: Pick<ReturnSeatsDeps, 'db' | 'redis' | 'prefix'>,
+  journeyId: number,
+  seatIds: readonly number[],
+): Promise<number> {
+  if (seatIds.length === 0) return 0;
+  const taken = await deps.db.db
+    .selectDistinct({ seatId: seatAssignments.seatId })
+    .from(seatAssignments)
+    .where(
+      and(
+        eq(seatAssignments.journeyId, journeyId),
+        inArray(seatAssignments.seatId, [...seatIds]),
+        inArray(seatAssignments.status, ['PENDING', 'CONFIRMED']),
+      ),
+    );
+  if (taken.length === 0) return 0;
+  return markSeatsSold(
+    deps.redis,
+    deps.prefix,
+    journeyId,
+    taken.map((row) => row.seatId).sort((a, b) => a - b),
+  );
 }
