@@ -16,7 +16,7 @@ export const defaultControllerConfig: Readonly<ControllerConfig> = Object.freeze
   increasePerDeadTime: 0.8,
   smoothingSeconds: 8,
   floorSmoothingSeconds: 30,
-  floorAfterTicks: 10,
+  floorAfterTicks: 6,
   inflationFull: 1.04,
   inflationNone: 1.14,
   inflationKnee: 1.3,
