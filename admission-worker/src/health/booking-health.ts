@@ -37,6 +37,7 @@ export function blindBookingHealth(ageMs: number | null): BookingHealth {
     errors5xx: null,
     timeouts: null,
     ageMs,
+    windowSeconds: null,
   };
 }
 
@@ -93,6 +94,9 @@ export function combineBookingHealth(
     errors5xx: sum(fresh.map((s) => s.errors5xx)),
     timeouts: sum(fresh.map((s) => s.timeouts)),
     ageMs: Math.max(0, nowMs - Math.max(...fresh.map((s) => s.atMs))),
+    // The processes share one window length; where they differ the longest is taken, which
+    // understates the goodput rather than overstating it.
+    windowSeconds: Math.max(...fresh.map((s) => s.windowMs)) / 1000 || null,
   };
 }
 

@@ -43,6 +43,7 @@ describe('combineBookingHealth', () => {
       errors5xx: 4,
       timeouts: 2,
       ageMs: 500,
+      windowSeconds: 10,
     });
   });
 
