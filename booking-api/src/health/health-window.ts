@@ -38,12 +38,21 @@ export function healthKey(prefix: string): string {
 export class HealthWindow {
   readonly instance = randomBytes(6).toString('hex');
   readonly #windowMs: number;
+  readonly #maxWindowMs: number;
   readonly #now: () => number;
   #commits: Array<[atMs: number, ms: number]> = [];
   #events: Array<[atMs: number, kind: 'request' | '5xx' | 'timeout']> = [];
 
-  constructor(options: { windowMs?: number; now?: () => number } = {}) {
+  /**
+   * `windowMs` is the normal window. When it holds fewer than `minimumSamples` commits, the
+   * window stretches back to take in the latest `minimumSamples` commits, up to `maxWindowMs`:
+   * at low traffic the percentiles are then known (a little older) instead of unknown, which
+   * would leave the controller blind and unable to raise admissions out of the low traffic.
+   * The summary reports the window actually used, so counts stay per-window exact.
+   */
+  constructor(options: { windowMs?: number; maxWindowMs?: number; now?: () => number } = {}) {
     this.#windowMs = options.windowMs ?? 10_000;
+    this.#maxWindowMs = Math.max(this.#windowMs, options.maxWindowMs ?? 60_000);
     this.#now = options.now ?? Date.now;
   }
 
@@ -60,15 +69,23 @@ export class HealthWindow {
 
   summary(pool: pg.Pool, inFlight: number): HealthSummary {
     const atMs = this.#now();
-    const since = atMs - this.#windowMs;
-    this.#commits = this.#commits.filter(([at]) => at >= since);
-    this.#events = this.#events.filter(([at]) => at >= since);
-    const sorted = this.#commits.map(([, ms]) => ms).sort((a, b) => a - b);
-    const count = (kind: string) => this.#events.filter(([, k]) => k === kind).length;
+    const oldest = atMs - this.#maxWindowMs;
+    this.#commits = this.#commits.filter(([at]) => at >= oldest);
+    this.#events = this.#events.filter(([at]) => at >= oldest);
+    let since = atMs - this.#windowMs;
+    const recent = this.#commits.filter(([at]) => at >= since).length;
+    if (recent < minimumSamples && this.#commits.length > recent) {
+      const nth = this.#commits[Math.max(0, this.#commits.length - minimumSamples)];
+      if (nth) since = Math.min(since, nth[0]);
+    }
+    const commits = this.#commits.filter(([at]) => at >= since);
+    const events = this.#events.filter(([at]) => at >= since);
+    const sorted = commits.map(([, ms]) => ms).sort((a, b) => a - b);
+    const count = (kind: string) => events.filter(([, k]) => k === kind).length;
     return {
       instance: this.instance,
       atMs,
-      windowMs: this.#windowMs,
+      windowMs: atMs - since,
       commit: {
         count: sorted.length,
         p50Ms: percentile(sorted, 50),
