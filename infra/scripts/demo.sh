@@ -94,6 +94,14 @@ wait_ready waiting-room "$WAITING_ROOM_PORT"
 wait_ready booking-api "$BOOKING_API_PORT"
 wait_ready admission-worker "$ADMISSION_WORKER_PORT"
 
+# An operator token for the admin API, the console and the CLI: kept in .data/ and reused while
+# the database still knows it, made again otherwise (only its hash is stored in PostgreSQL).
+export TATKAL_ADMIN_URL="http://$HOST:$ADMISSION_WORKER_PORT"
+token_file="$TATKAL_ROOT/.data/operator-token"
+if [ ! -s "$token_file" ] || ! TATKAL_ADMIN_TOKEN="$(cat "$token_file")" node admission-worker/src/cli/main.ts whoami >/dev/null 2>&1; then
+  (umask 077 && node admission-worker/src/cli/main.ts tokens create --name demo-operator --role operator >"$token_file")
+fi
+
 cat <<INFO
 
 Tatkal demo is up (logs in .data/demo-logs/). Ctrl-C stops everything this started.
@@ -101,7 +109,10 @@ Tatkal demo is up (logs in .data/demo-logs/). Ctrl-C stops everything this start
   queue page        http://$HOST:$WAITING_ROOM_PORT/rooms/demo   (sale opens a minute after the seed)
   waiting room      http://$HOST:$WAITING_ROOM_PORT      (/openapi.json, /readyz, /metrics)
   booking API       http://$HOST:$BOOKING_API_PORT      (/readyz, /metrics)
-  admission worker  http://$HOST:$ADMISSION_WORKER_PORT      (/readyz, /metrics)
+  admission worker  http://$HOST:$ADMISSION_WORKER_PORT      (/readyz, /metrics, admin API under /admin)
+  operator console  http://$HOST:$ADMISSION_WORKER_PORT/admin/console
+  operator token    $(cat "$token_file")   (also in .data/operator-token)
+  CLI               TATKAL_ADMIN_URL=$TATKAL_ADMIN_URL TATKAL_ADMIN_TOKEN=\$(cat .data/operator-token) pnpm --silent tatkal watch demo
 
 INFO
 
