@@ -1,6 +1,5 @@
 import type { DbClient } from '@tatkal/drizzle';
 import { createServiceApp, type Logger, pingRedis } from '@tatkal/waiting-room/service';
-import type { Hono } from 'hono';
 import type { Redis } from 'ioredis';
 import type { Registry } from 'prom-client';
 
