@@ -34,6 +34,10 @@ export const defaultControllerConfig: Readonly<ControllerConfig> = Object.freeze
   poolWaitingTolerance: 0,
   lockWaitTolerance: 0.25,
   sessionCapMargin: 1.1,
+  uncapStrength: 0.5,
+  limitedShare: 0.9,
+  recoveryInflation: 1.3,
+  recoveryTicks: 3,
 });
 
 export function resolveControllerConfig(config?: Partial<ControllerConfig>): ControllerConfig {

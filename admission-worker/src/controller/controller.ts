@@ -40,6 +40,9 @@ export function initialControllerState(
     baseP95Ms: null,
     smoothedGoodput: null,
     sessionsMeasuredSinceMs: null,
+    admittedShare: null,
+    floorTicks: 0,
+    poolQueuedAtMs: null,
   };
 }
 
@@ -61,7 +64,13 @@ export function decide(
       decision: {
         admit: 0,
         ratePerSecond: prev.ratePerSecond,
-        activeSessionCap: sessionCap(prev.ratePerSecond, inputs, cfg, prev.sessionsMeasuredSinceMs),
+        activeSessionCap: sessionCap(
+          prev.ratePerSecond,
+          inputs,
+          cfg,
+          prev.sessionsMeasuredSinceMs,
+          false,
+        ),
         rule: stop.rule,
         reason: stop.reason,
       },
@@ -88,12 +97,16 @@ export function decide(
   const sessionsMeasuredSinceMs =
     prev.sessionsMeasuredSinceMs ??
     (measuredSession !== null && measuredSession > 0 ? inputs.nowMs : null);
-  const cap = sessionCap(rate, inputs, cfg, sessionsMeasuredSinceMs);
+  // The session cap is the backstop for load (a capacity drop whose admitted people are still
+  // arriving); on a tick that reads clear headroom it does not bind (see sessionCap).
+  const headroom = step.headroomStrength ?? 0;
+  const uncapped = step.headroomStrength !== null && headroom >= cfg.uncapStrength;
+  const cap = sessionCap(rate, inputs, cfg, sessionsMeasuredSinceMs, uncapped);
   const owed = rate * interval + prev.remainder;
   const whole = Math.floor(owed);
-  const headroom = Math.max(0, cap - sessions.active);
-  const admit = Math.max(0, Math.min(whole, Math.floor(queue.waiting), Math.floor(headroom)));
-  if (admit < whole && headroom < whole && headroom <= queue.waiting) {
+  const room = Math.max(0, cap - sessions.active);
+  const admit = Math.max(0, Math.min(whole, Math.floor(queue.waiting), Math.floor(room)));
+  if (admit < whole && room < whole && room <= queue.waiting) {
     rule = 'session_cap';
     reason = `${sessions.active} active of cap ${cap} (rate: ${reason})`;
   } else if (queue.waiting <= 0 && (rule === 'steady' || rule === 'headroom_increase')) {
@@ -102,6 +115,17 @@ export function decide(
   }
 
   const blind = step.rule === 'blind_hold' || step.rule === 'blind_decay';
+  // How much of what the rate owed was admitted, smoothed: below limitedShare the goodput is
+  // the controller's own limit (session cap, nobody waiting), not the backend's.
+  const share = whole > 0 ? admit / whole : null;
+  const shareAlpha = 1 - Math.exp(-interval / cfg.smoothingSeconds);
+  const prevShare = prev.admittedShare ?? null;
+  const admittedShare =
+    share === null
+      ? prevShare
+      : prevShare === null
+        ? share
+        : prevShare + shareAlpha * (share - prevShare);
   return {
     decision: { admit, ratePerSecond: rate, activeSessionCap: cap, rule, reason },
     state: {
@@ -123,6 +147,9 @@ export function decide(
       baseP95Ms: blind ? prev.baseP95Ms : smoothed.baseP95,
       smoothedGoodput: blind ? prev.smoothedGoodput : smoothed.goodput,
       sessionsMeasuredSinceMs,
+      admittedShare,
+      floorTicks: blind ? (prev.floorTicks ?? 0) : smoothed.floorTicks,
+      poolQueuedAtMs: step.poolQueuedAtMs,
     },
   };
 }
@@ -138,13 +165,25 @@ function stopRule(inputs: ControllerInputs): { rule: ControllerRule; reason: str
   return null;
 }
 
+/**
+ * Active sessions allowed: Little's law on the measured session time, within the operator's
+ * cap. The measured mean comes from sessions that ended, so it is biased short whenever long
+ * sessions are still open (the quick ones end first; one that runs to its token's expiry
+ * counts only then): the cap it gives can bind far below the rate. That bias is harmless as a
+ * backstop under load (erring tight while the backend is overloaded is the point of fact 3,
+ * and the cap lifts as soon as latency is back on its floor), but with clear headroom (latency
+ * near its floor, no pool queue, no errors) a binding cap would only starve the backend and
+ * make the goodput look low: so on such ticks only the operator's cap applies.
+ */
 function sessionCap(
   rate: number,
   inputs: ControllerInputs,
   cfg: ControllerConfig,
   measuredSinceMs: number | null,
+  uncapped: boolean,
 ): number {
   const operatorCap = Math.max(0, Math.floor(inputs.bounds.maxActiveSessions));
+  if (uncapped) return operatorCap;
   const seconds = inputs.sessions.meanSessionSeconds;
   if (seconds === null || !(seconds > 0) || measuredSinceMs === null) return operatorCap;
   // Until sessions have been measured for one session time, only the quick ones have ended and

@@ -22,6 +22,8 @@ export interface Smoothed {
   goodput: number | null;
   /** Smoothed latency over its unloaded floor (1 = unloaded); null while unknown. */
   inflation: number | null;
+  /** Consecutive ticks with fresh latency near the floor, no pool queue and no errors. */
+  floorTicks: number;
 }
 
 /** A commit percentile when enough commits back it; otherwise unknown (null), never "healthy". */
@@ -67,8 +69,26 @@ export function smooth(
   const alpha = weight(config.smoothingSeconds);
   const ewma = (old: number | null, x: number | null, a: number) =>
     x === null ? old : old === null ? x : old + a * (x - old);
-  const p50 = ewma(prev.smoothedP50Ms, known50, alpha);
-  const p95 = ewma(prev.smoothedP95Ms, known95, alpha);
+  let p50 = ewma(prev.smoothedP50Ms, known50, alpha);
+  let p95 = ewma(prev.smoothedP95Ms, known95, alpha);
+  // The smoothing is for noise, not for a level shift: once the fresh latency has sat near its
+  // unloaded floor for a few ticks, with no pool queue and no errors, while the smoothed one
+  // still says loaded (the tail of a capacity drop), the backend has recovered and the smoothed
+  // latency drops to the fresh one. Otherwise an 8 s smoother takes half a minute to forget a
+  // spell of seconds-long commits, and the rate sits at its minimum all that time.
+  const floorTicks = nearFloor(inputs, prev, config, known50, known95)
+    ? (prev.floorTicks ?? 0) + 1
+    : 0;
+  if (
+    floorTicks >= config.recoveryTicks &&
+    known95 !== null &&
+    prev.baseP95Ms !== null &&
+    p95 !== null &&
+    p95 > config.recoveryInflation * prev.baseP95Ms
+  ) {
+    p95 = Math.min(p95, known95);
+    if (p50 !== null && known50 !== null) p50 = Math.min(p50, known50);
+  }
   const slowAlpha = weight(config.floorSmoothingSeconds);
   const slowP50 = ewma(prev.slowP50Ms, known50, slowAlpha);
   const slowP95 = ewma(prev.slowP95Ms, known95, slowAlpha);
@@ -92,7 +112,44 @@ export function smooth(
   if (p50 !== null && baseP50 !== null && baseP50 > 0) ratios.push(p50 / baseP50);
   if (p95 !== null && baseP95 !== null && baseP95 > 0) ratios.push(p95 / baseP95);
   const inflation = ratios.length === 0 ? null : ratios.reduce((a, b) => a + b, 0) / ratios.length;
-  return { p50, p95, slowP50, slowP95, latencyTicks, baseP50, baseP95, goodput, inflation };
+  return {
+    p50,
+    p95,
+    slowP50,
+    slowP95,
+    latencyTicks,
+    baseP50,
+    baseP95,
+    goodput,
+    inflation,
+    floorTicks,
+  };
+}
+
+/** This tick's own latency is near the unloaded floor, with no pool queue and no errors. */
+function nearFloor(
+  inputs: ControllerInputs,
+  prev: ControllerState,
+  config: ControllerConfig,
+  known50: number | null,
+  known95: number | null,
+): boolean {
+  const { booking } = inputs;
+  if (known95 === null || prev.baseP95Ms === null) return false;
+  if (known95 > config.recoveryInflation * prev.baseP95Ms) return false;
+  if (known50 !== null && prev.baseP50Ms !== null) {
+    if (known50 > config.recoveryInflation * prev.baseP50Ms) return false;
+  }
+  const poolSize = booking.poolMax !== null && booking.poolMax > 0 ? booking.poolMax : 1;
+  if (
+    booking.poolWaiting === null ||
+    booking.poolWaiting > config.poolWaitingTolerance * poolSize
+  ) {
+    return false;
+  }
+  if (booking.errors5xx === null || booking.timeouts === null) return false;
+  const requests = Math.max(booking.requests ?? 0, 1);
+  return booking.errors5xx + booking.timeouts <= config.errorTolerance * requests;
 }
 
 export function readHealth(

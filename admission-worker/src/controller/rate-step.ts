@@ -1,7 +1,7 @@
 // The controller's own rate update for one tick, before operator bounds and the session cap.
 // Each kind of evidence maps to a bound on the rate, and the bounds are ordered (overload ≤ at
 // the knee ≤ headroom) for the same tick, so worse health can never raise the rate.
-import { measuredGoodput, readHealth, type Smoothed } from './health.ts';
+import { knownPercentile, measuredGoodput, readHealth, type Smoothed } from './health.ts';
 import type {
   ControllerConfig,
   ControllerInputs,
@@ -18,6 +18,9 @@ export interface RateStep {
   capacityEstimate: number | null;
   peakGoodput: number | null;
   saturatedAtMs: number | null;
+  /** The headroom strength this tick read (0–1), or null when it read no headroom at all. */
+  headroomStrength: number | null;
+  poolQueuedAtMs: number | null;
 }
 
 export function controllerStep(
@@ -35,6 +38,8 @@ export function controllerStep(
     capacityEstimate: prev.capacityEstimate,
     peakGoodput: prev.peakGoodput,
     saturatedAtMs: prev.saturatedAtMs,
+    headroomStrength: null,
+    poolQueuedAtMs: prev.poolQueuedAtMs ?? null,
   };
   const health = readHealth(inputs, cfg, smoothed);
 
@@ -47,6 +52,11 @@ export function controllerStep(
     const decayed = floor + (rate - floor) * Math.exp(-cfg.blindDecayPerSecond * interval);
     return { ...kept, rate: decayed, blindSinceMs: since, rule: 'blind_decay', reason: health.why };
   }
+  // A queue at the pool on the previous tick too: not a momentary burst.
+  const queuedNow = (inputs.booking.poolWaiting ?? 0) > 0;
+  const queuedBefore =
+    prev.poolQueuedAtMs != null && now - prev.poolQueuedAtMs <= 1500 * Math.max(interval, 1);
+  if (queuedNow) kept.poolQueuedAtMs = now;
   if (health.kind === 'steady') return { ...kept, rate, rule: 'steady', reason: health.why };
 
   // The dead time is measured (session time from real token lifetimes), never configured.
@@ -62,14 +72,27 @@ export function controllerStep(
   const lead = (s: number) =>
     goodput === null ? Infinity : goodput * (1 + (cfg.goodputLead - 1) * s);
   // Easing down to that lead is only for a first approach to an unknown knee; once a capacity
-  // is known its ceiling bounds the rate instead.
-  const easeTo = (s: number) => (known === null ? lead(s) : Infinity);
+  // is known its ceiling bounds the rate instead. And only while admissions kept up with the
+  // rate: a goodput held down by the controller's own limits (the session cap, or nobody
+  // waiting) says nothing about the backend, and easing the rate down to it would lower the
+  // cap (∝ rate) and so the goodput again: a spiral to the minimum.
+  const limited = (prev.admittedShare ?? 1) < cfg.limitedShare;
+  const easeTo = (s: number) => (known === null && !limited ? lead(s) : Infinity);
 
   if (health.kind === 'overload') {
-    // A queue at the pool means the backend is saturated: its goodput now is its capacity. Take
-    // the lower of this window's and the smoothed one (after a capacity drop the smoothed one
-    // still remembers the old). Without a queue the goodput may just be low demand.
-    const saturated = (inputs.booking.poolWaiting ?? 0) > 0;
+    // A standing queue at the pool (this tick and the last), or one while commits are slow,
+    // means the backend is saturated: its goodput now is its capacity. Take the lower of this
+    // window's and the smoothed one (after a capacity drop the smoothed one still remembers the
+    // old). Without a queue the goodput may just be low demand; and a caller waiting a moment
+    // for a connection, for one tick, while commits run at their unloaded latency is a burst at
+    // the pool, not a backend at its limit: its goodput is whatever was admitted (CONTROLLER.md
+    // fact 4), so it is no capacity reading.
+    const freshP95 = knownPercentile(inputs.booking.commitP95Ms, inputs, cfg);
+    const slowCommits =
+      freshP95 !== null &&
+      (freshP95 > cfg.headroomLatency * inputs.bounds.latencyTargetMs ||
+        (smoothed.baseP95 !== null && freshP95 >= cfg.inflationKnee * smoothed.baseP95));
+    const saturated = queuedNow && (slowCommits || queuedBefore);
     const raw = measuredGoodput(inputs);
     const served = !saturated
       ? null
@@ -145,13 +168,38 @@ export function controllerStep(
   }
   const peak =
     goodput !== null && s > 0 ? Math.max(prev.peakGoodput ?? goodput, goodput) : prev.peakGoodput;
-  const next = { ...kept, capacityEstimate: capacity, peakGoodput: peak };
+  const waited = sinceCut >= cfg.increaseHoldDeadTimes * deadTime;
+  const gain = (cfg.increasePerDeadTime / deadTime) * interval;
+  // Raising the estimate comes before easing down to it: a rate held above the ceiling (by the
+  // operator's minimum, say) with latency on its floor is the very evidence that the estimate
+  // is low, and easing first would never let it rise (a stuck state after a capacity drop).
+  let lifted = known;
+  if (lifted !== null && waited && s > 0) {
+    // Latency on its floor while serving this goodput: the knee (kneeUtilisation of capacity)
+    // is further on, so the capacity is at least goodput / kneeUtilisation.
+    if (s >= cfg.liftStrength && goodput !== null) {
+      lifted = Math.max(lifted, goodput / cfg.kneeUtilisation);
+    }
+    // Pressing against the estimate with latency on its floor: the backend has more room than
+    // last measured (capacity came back), and up to the healthy peak goodput the estimate rises
+    // at the ramp's pace. Beyond it, it rises only while the goodput itself, not admissions
+    // still on their way, presses on the ceiling, and slower (probing).
+    const atCeiling = rate >= 0.98 * ceiling(lifted);
+    const pressed = goodput !== null && goodput >= 0.95 * ceiling(lifted);
+    if (atCeiling && s >= cfg.liftStrength && ceiling(lifted) < (peak ?? 0)) {
+      lifted *= Math.exp(gain * s);
+    } else if (atCeiling && pressed && s >= cfg.probeStrength) {
+      lifted *= Math.exp(gain * s * cfg.probeFraction);
+    }
+  }
+  if (lifted !== null && lifted !== known) capacity = lifted;
+  const next = { ...kept, capacityEstimate: capacity, peakGoodput: peak, headroomStrength: s };
   // Admitted people still arrive, so as latency rises the rate eases down to these bounds
   // (never below the capacity ceiling or the goodput itself, so this cannot spiral); a real
   // cut needs overload.
   // Only once latency has clearly risen: a goodput that trails the rate while latency sits near
   // its floor is the pipeline still filling, not a sign of low capacity.
-  const bound = Math.min(s < cfg.easeBelowStrength ? easeTo(s) : Infinity, ceiling(known));
+  const bound = Math.min(s < cfg.easeBelowStrength ? easeTo(s) : Infinity, ceiling(lifted));
   if (rate > bound) {
     return {
       ...next,
@@ -161,27 +209,11 @@ export function controllerStep(
     };
   }
   if (s <= 0) return { ...next, rate, rule: 'steady', reason: health.why };
-  if (sinceCut < cfg.increaseHoldDeadTimes * deadTime) {
+  if (!waited) {
     return { ...next, rate, rule: 'steady', reason: `${health.why}; waiting out the last cut` };
   }
-
-  const gain = (cfg.increasePerDeadTime / deadTime) * interval;
-  if (capacity !== null) {
-    // Pressing against the estimate with latency on its floor: the backend has more room than
-    // last measured (capacity came back), and up to the healthy peak goodput the estimate rises
-    // at the ramp's pace. Beyond it, it rises only while the goodput itself, not admissions still
-    // on their way, presses on the ceiling, and slower (probing).
-    const atCeiling = rate >= 0.98 * ceiling(capacity);
-    const pressed = goodput !== null && goodput >= 0.95 * ceiling(capacity);
-    if (atCeiling && s >= cfg.liftStrength && ceiling(capacity) < (peak ?? 0)) {
-      capacity *= Math.exp(gain * s);
-    } else if (atCeiling && pressed && s >= cfg.probeStrength) {
-      capacity *= Math.exp(gain * s * cfg.probeFraction);
-    }
-  }
-  const grown = Math.min(rate * Math.exp(gain * s), lead(s), ceiling(capacity));
-  const after = { ...next, capacityEstimate: capacity };
+  const grown = Math.min(rate * Math.exp(gain * s), lead(s), ceiling(lifted));
   if (grown <= rate)
-    return { ...after, rate, rule: 'steady', reason: `${health.why}; at the ceiling` };
-  return { ...after, rate: grown, rule: 'headroom_increase', reason: health.why };
+    return { ...next, rate, rule: 'steady', reason: `${health.why}; at the ceiling` };
+  return { ...next, rate: grown, rule: 'headroom_increase', reason: health.why };
 }

@@ -146,6 +146,17 @@ export interface ControllerState {
   readonly smoothedGoodput: number | null;
   /** Tick time session times were first measured; null before. */
   readonly sessionsMeasuredSinceMs: number | null;
+  /**
+   * Share of the admissions the rate owed that were made (the rest held back by the session
+   * cap or by nobody waiting), smoothed over a few seconds; absent (1) before the first tick.
+   * Below `limitedShare` the goodput is the controller's own limit, not the backend's.
+   */
+  readonly admittedShare?: number | null;
+  /** Consecutive ticks whose fresh commit latency sat near its unloaded floor, with no pool
+   * queue and no errors: after `recoveryTicks` of them the smoothed latency drops to it. */
+  readonly floorTicks?: number;
+  /** Tick time callers were last seen waiting for a pool connection; null before. */
+  readonly poolQueuedAtMs?: number | null;
 }
 
 /** Tuning of the update rule; see docs/adr/0010-admission-controller.md for why each value. */
@@ -214,6 +225,16 @@ export interface ControllerConfig {
   lockWaitTolerance: number;
   /** Active-session cap = rate × measured session time × this (Little's law plus margin). */
   sessionCapMargin: number;
+  /** The session cap is lifted on ticks whose headroom strength is at least this: latency on
+   * its floor, no pool queue, no errors (the cap is the backstop for load, not for headroom). */
+  uncapStrength: number;
+  /** Admitted share of what the rate owed below which the goodput is demand- or cap-limited
+   * and says nothing about capacity (no easing down to it). */
+  limitedShare: number;
+  /** Fresh latency at or below this multiple of its floor counts as recovered… */
+  recoveryInflation: number;
+  /** …and after this many such ticks in a row the smoothed latency drops to the fresh one. */
+  recoveryTicks: number;
 }
 
 export interface ControllerResult {
