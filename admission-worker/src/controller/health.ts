@@ -81,13 +81,16 @@ export function smooth(
     : 0;
   if (
     floorTicks >= config.recoveryTicks &&
-    known95 !== null &&
     prev.baseP95Ms !== null &&
     p95 !== null &&
     p95 > config.recoveryInflation * prev.baseP95Ms
   ) {
-    p95 = Math.min(p95, known95);
-    if (p50 !== null && known50 !== null) p50 = Math.min(p50, known50);
+    // Down to the knee's onset, not to the fresh reading: the smoother goes on from there, so
+    // headroom is read again within a few seconds, and only if the fresh latency stays low.
+    p95 = config.recoveryInflation * prev.baseP95Ms;
+    if (p50 !== null && prev.baseP50Ms !== null) {
+      p50 = Math.min(p50, config.recoveryInflation * prev.baseP50Ms);
+    }
   }
   const slowAlpha = weight(config.floorSmoothingSeconds);
   const slowP50 = ewma(prev.slowP50Ms, known50, slowAlpha);
