@@ -58,8 +58,10 @@ describe('surge regressions (CONTROLLER.md fact 4: low throughput is not low cap
     const back = ticks.find((x) => x.t > 70 && (x.inputs.booking.commitP95Ms ?? 1e9) <= 15);
     expect(back).toBeDefined();
     const from = back?.t ?? 0;
+    // Three clean ticks reset the smoothed latency to the knee's onset (1.3×); it then reads
+    // full headroom (≤ 1.045×) after about 15 more, when the capacity estimate rises again.
     const raised = ticks.find((x) => x.t >= from && x.decision.ratePerSecond > 10.5);
-    expect(raised?.t ?? Number.POSITIVE_INFINITY).toBeLessThanOrEqual(from + 12);
+    expect(raised?.t ?? Number.POSITIVE_INFINITY).toBeLessThanOrEqual(from + 20);
     // And it keeps climbing on headroom (30 s later well above the minimum).
     const later = ticks.find((x) => x.t === from + 30);
     expect(later?.decision.ratePerSecond).toBeGreaterThan(15);
