@@ -83,9 +83,11 @@ export function smooth(
     floorTicks >= config.recoveryTicks &&
     prev.baseP95Ms !== null &&
     p95 !== null &&
-    p95 > config.recoveryInflation * prev.baseP95Ms
+    p95 > config.recoveryInflation * prev.baseP95Ms &&
+    p95 > config.headroomLatency * inputs.bounds.latencyTargetMs
   ) {
-    // Down to the knee's onset, not to the fresh reading: the smoother goes on from there, so
+    // Only for the tail of an overload spell (smoothed p95 still near the target), not for
+    // wobbles around the knee. Down to the knee's onset, not to the fresh reading: the smoother goes on from there, so
     // headroom is read again within a few seconds, and only if the fresh latency stays low.
     p95 = config.recoveryInflation * prev.baseP95Ms;
     if (p50 !== null && prev.baseP50Ms !== null) {
