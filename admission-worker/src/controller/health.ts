@@ -87,8 +87,9 @@ export function smooth(
     p95 > config.headroomLatency * inputs.bounds.latencyTargetMs
   ) {
     // Only for the tail of an overload spell (smoothed p95 still near the target), not for
-    // wobbles around the knee. Down to the knee's onset, not to the fresh reading: the smoother goes on from there, so
-    // headroom is read again within a few seconds, and only if the fresh latency stays low.
+    // wobbles around the knee. Down to the knee's onset, not to the fresh reading: the
+    // smoother goes on from there, so headroom is read again within a few seconds, and only
+    // if the fresh latency stays low.
     p95 = config.recoveryInflation * prev.baseP95Ms;
     if (p50 !== null && prev.baseP50Ms !== null) {
       p50 = Math.min(p50, config.recoveryInflation * prev.baseP50Ms);
