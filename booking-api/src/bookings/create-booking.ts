@@ -1,28 +1,35 @@
 // Turns a Redis hold into a PENDING_PAYMENT booking in one short transaction:
 // lock the held seat rows in id order, check them, write the booking, its
 // passengers and one PENDING assignment per seat. The partial unique index on
-// live assignments is the net under the check.
-import { bookings, type Database, liveSeatIndexName } from '@tatkal/drizzle';
+// live assignments is the net under the check. The statements go straight to
+// the pg connection as named prepared statements (commit-sql.ts): the commit
+// is the API's hottest path, and a query builder per statement cost about a
+// fifth of its CPU.
+import { type Database, liveSeatIndexName } from '@tatkal/drizzle';
 import type { BookingStatus } from '@tatkal/drizzle/schema';
-import { eq } from 'drizzle-orm';
-import {
-  HoldAlreadyBooked,
-  pgErrorOf,
-  SeatUnavailable,
-  type Transaction,
-} from '../domain/index.ts';
-import { type FareBreakdown, loadFareTable, priceFare, readQuotaFill } from '../fares/index.ts';
+import { HoldAlreadyBooked, InvalidInput, pgErrorOf, SeatUnavailable } from '../domain/index.ts';
+import { type FareBreakdown, priceFare } from '../fares/index.ts';
 import { matchBerths } from './berth-matching.ts';
-import { insertAssignments, insertBooking, insertPassengers } from './booking-rows.ts';
 import { loadBookingView, type SeatPlacement } from './booking-view.ts';
-import { lockTatkalSubject } from './locks.ts';
 import {
-  checkSaleWindow,
-  defaultTatkalLimit,
-  enforceTatkalLimit,
-  journeyTrain,
-} from './sale-rules.ts';
-import { lockSeats, occupiedSeatIds, type SeatLocking } from './seat-rows.ts';
+  bookedHold,
+  countLiveTatkal,
+  fareTable,
+  insertAssignmentRows,
+  insertPassengerRows,
+  insertPendingBooking,
+  inTransaction,
+  lockSeatRows,
+  lockSubject,
+  occupiedSeats,
+  pgSource,
+  quotaFill,
+  type SqlConnection,
+  selectJourneyTrain,
+  selectSaleRoom,
+} from './commit-sql.ts';
+import { defaultTatkalLimit, refuseOutsideSale, refuseOverTatkalLimit } from './sale-rules.ts';
+import { occupiedSeatIds, type SeatLocking } from './seat-rows.ts';
 import {
   type CreateBookingInput,
   createBookingSchema,
@@ -64,9 +71,9 @@ export async function createBooking(
 ): Promise<BookingCommit> {
   const valid = parseInput(createBookingSchema, input);
   // A retried commit of a hold usually finds its booking without taking a lock.
-  if (await holdBooked(deps.db, valid.holdId)) return replay(deps.db, valid);
+  if (await bookedHold(pgSource(deps.db), valid.holdId)) return replay(deps.db, valid);
   try {
-    const outcome = await deps.db.transaction((tx) => commit(tx, deps, valid, testing));
+    const outcome = await inTransaction(deps.db, (tx) => commit(tx, deps, valid, testing));
     return outcome.kind === 'created' ? outcome.commit : await replay(deps.db, valid);
   } catch (error) {
     const pg = pgErrorOf(error);
@@ -82,19 +89,29 @@ export async function createBooking(
 }
 
 async function commit(
-  tx: Transaction,
+  tx: SqlConnection,
   deps: BookingDeps,
   input: ValidCreateBooking,
   testing: CreateBookingTesting,
 ): Promise<Outcome> {
-  const trainNumber = await journeyTrain(tx, input.journeyId);
-  await checkSaleWindow(tx, input);
+  const trainNumber = await selectJourneyTrain(tx, input.journeyId);
+  if (trainNumber === undefined) {
+    throw new InvalidInput([{ path: 'journeyId', message: 'no such journey' }]);
+  }
+  if (input.roomId !== null) refuseOutsideSale(await selectSaleRoom(tx, input.roomId), input);
   // Lock order: subject, then seats (see locks.ts).
-  if (input.quota !== 'GN') await lockTatkalSubject(tx, input);
-  const seatRows = await lockSeats(tx, input.journeyId, input.seatIds, testing.seatLocking);
+  if (input.quota !== 'GN') await lockSubject(tx, input);
+  const seatRows = await lockSeatRows(
+    tx,
+    input.journeyId,
+    input.seatIds,
+    testing.seatLocking ?? 'id-order',
+  );
   // Under the locks: a concurrent duplicate of this hold has committed by now.
-  if (await holdBooked(tx, input.holdId)) return { kind: 'replay' };
-  await enforceTatkalLimit(tx, input, deps.tatkalLimit ?? defaultTatkalLimit);
+  if (await bookedHold(tx, input.holdId)) return { kind: 'replay' };
+  if (input.quota !== 'GN') {
+    refuseOverTatkalLimit(await countLiveTatkal(tx, input), deps.tatkalLimit ?? defaultTatkalLimit);
+  }
 
   const found = new Map(seatRows.map((row) => [row.seatId, row]));
   const invalid = input.seatIds.filter((seatId) => {
@@ -102,12 +119,12 @@ async function commit(
     return row === undefined || row.classCode !== input.classCode || row.quota !== input.quota;
   });
   if (invalid.length > 0) throw new SeatUnavailable([], invalid);
-  const taken = await occupiedSeatIds(tx, input.journeyId, input.seatIds);
+  const taken = await occupiedSeats(tx, input.journeyId, input.seatIds);
   if (taken.length > 0) throw new SeatUnavailable(taken);
   await testing.afterSeatCheck?.();
 
-  const fill = input.quota === 'PT' ? { quotaFill: await readQuotaFill(tx, input) } : ({} as const);
-  const amount = priceFare(await loadFareTable(tx, trainNumber), {
+  const fill = input.quota === 'PT' ? { quotaFill: await quotaFill(tx, input) } : ({} as const);
+  const amount = priceFare(await fareTable(tx, trainNumber), {
     trainNumber,
     classCode: input.classCode,
     quota: input.quota,
@@ -115,19 +132,18 @@ async function commit(
     ...fill,
   });
   const expiresAt = new Date(input.nowMs + input.paymentWindowMs);
-  const booking = await insertBooking(tx, {
+  const booking = await insertPendingBooking(tx, {
     journeyId: input.journeyId,
     roomId: input.roomId,
     subject: input.subject,
     classCode: input.classCode,
     quota: input.quota,
-    status: 'PENDING_PAYMENT',
     ...amount,
     tokenJti: input.tokenJti,
     holdId: input.holdId,
     expiresAt,
   });
-  const people = await insertPassengers(tx, booking.id, input.passengers);
+  const people = await insertPassengerRows(tx, booking.id, input.passengers);
   const placements = matchBerths(
     people.map((person) => ({
       ordinal: person.ordinal,
@@ -136,7 +152,7 @@ async function commit(
     seatRows,
   );
   const passengerIds = new Map(people.map((person) => [person.ordinal, person.id]));
-  await insertAssignments(
+  await insertAssignmentRows(
     tx,
     { id: booking.id, journeyId: input.journeyId },
     placements.map((placement) => ({
@@ -168,14 +184,6 @@ async function commit(
       replayed: false,
     },
   };
-}
-
-async function holdBooked(db: Database | Transaction, holdId: string): Promise<boolean> {
-  const rows = await db
-    .select({ id: bookings.id })
-    .from(bookings)
-    .where(eq(bookings.holdId, holdId));
-  return rows.length > 0;
 }
 
 /**

@@ -36,6 +36,22 @@ export async function journeyTrain(tx: Transaction, journeyId: number): Promise<
 export async function checkSaleWindow(tx: Transaction, scope: SaleScope): Promise<void> {
   if (scope.roomId === null) return;
   const [room] = await tx.select().from(rooms).where(eq(rooms.id, scope.roomId));
+  refuseOutsideSale(room, scope);
+}
+
+/** The room fields the sale-window check reads. */
+export interface SaleRoom {
+  journeyId: number | null;
+  classCodes: readonly string[];
+  quotas: readonly string[];
+  status: string;
+  saleOpensAt: Date;
+  closesAt: Date;
+}
+
+/** Throws SaleNotOpen unless `room` (the scope's room, as read) admits this booking now. */
+export function refuseOutsideSale(room: SaleRoom | undefined, scope: SaleScope): void {
+  if (scope.roomId === null) return;
   const refuse = (reason: string) => new SaleNotOpen(scope.roomId ?? '', reason);
   if (!room) throw refuse('no such room');
   if (room.journeyId !== null && room.journeyId !== scope.journeyId) {
@@ -79,6 +95,10 @@ export async function enforceTatkalLimit(
         window,
       ),
     );
-  const live = row?.live ?? 0;
+  refuseOverTatkalLimit(row?.live ?? 0, limit);
+}
+
+/** Throws TatkalLimitReached when `live` PNRs already use up the subject's `limit`. */
+export function refuseOverTatkalLimit(live: number, limit: number): void {
   if (live >= limit) throw new TatkalLimitReached(limit, live);
 }
