@@ -119,6 +119,8 @@ interface ChaosLedger {
   failures: string[];
   /** When the bookings nobody pays for come due. */
   unpaidDeadlines: number[];
+  /** Bookings refused at commit because PostgreSQL had sold a seat Redis showed free. */
+  refusedAtCommit: number;
 }
 
 type Allowed = ReadonlyArray<readonly [number, string?]>;
@@ -189,7 +191,11 @@ async function visit(n: number, random: () => number, ledger: ChaosLedger): Prom
       },
     ),
   );
-  if (!expectAnswer(ledger, 'book', booked, [[201]])) return;
+  // A seat PostgreSQL has sold but Redis still shows free (drift a crash can leave until the
+  // next reconcile) is refused at commit and repaired in Redis: a correct answer, counted below.
+  if (booked.status === 409 && booked.body.code === 'seat_unavailable') ledger.refusedAtCommit++;
+  if (!expectAnswer(ledger, 'book', booked, [[201], [409, 'seat_unavailable']])) return;
+  if (booked.status !== 201) return;
   const pnr = String(booked.body.pnr);
   ledger.booked.set(pnr, seatIdsOf(booked.body));
   if (random() < 0.3) {
@@ -238,6 +244,7 @@ describe('SIGKILL at random points', () => {
       unexpected: [],
       failures: [],
       unpaidDeadlines: [],
+      refusedAtCommit: 0,
     };
     const startedAt = Date.now();
     let storming = true;
@@ -296,11 +303,14 @@ describe('SIGKILL at random points', () => {
       visits: ledger.visits,
       booked: ledger.booked.size,
       confirmed: ledger.confirmed.size,
+      refusedAtCommit: ledger.refusedAtCommit,
       networkErrors: service.networkErrors,
       logged: service.problems().slice(0, 5),
     });
     expect(ledger.failures, context).toEqual([]);
     expect(ledger.unexpected, context).toEqual([]);
+    // Rare: seen in about one CI run in five, once. More would mean Redis drifts systematically.
+    expect(ledger.refusedAtCommit, context).toBeLessThanOrEqual(3);
     expect(due, context).toHaveLength(2);
     expect(service.exits.filter((exit) => exit === 'SIGKILL')).toHaveLength(6);
     // The kills cut requests in flight, and the storm did book and confirm.
