@@ -102,9 +102,13 @@ export async function bookHold(
     deps.metrics.commitDuration.observe(ms / 1000);
     deps.health.recordCommit(ms);
   }
-  await markHoldBooked(deps.redis, deps.prefix, journeyId, holdId, seatIds, nowMs, {
-    holder: { subject: claims.sub, tokenJti: claims.jti },
-  });
+  // A retry that finds its booking already expired or cancelled must not sell its seats again:
+  // they went back to the inventory (and maybe to someone else) when it ended.
+  if (isLive(commit.status)) {
+    await markHoldBooked(deps.redis, deps.prefix, journeyId, holdId, seatIds, nowMs, {
+      holder: { subject: claims.sub, tokenJti: claims.jti },
+    });
+  }
   if (!commit.replayed) {
     deps.metrics.bookings.inc({ status: commit.status });
     if (commit.expiresAt) await deps.expiry.schedule(commit.bookingId, commit.expiresAt.getTime());
@@ -129,15 +133,20 @@ async function settleAfterFailedCommit(
 ): Promise<void> {
   try {
     const booked = await findBookedHold(deps.db.db, { holdId, subject: claims.sub, journeyId });
-    if (booked) {
+    if (booked && isLive(booked.status)) {
       await markHoldBooked(deps.redis, deps.prefix, journeyId, holdId, seatIds, nowMs, {
         holder: { subject: claims.sub, tokenJti: claims.jti },
       });
-    } else {
+    } else if (!booked) {
       await releaseHold(deps.redis, deps.prefix, journeyId, holdId, { nowMs });
     }
   } catch {
     // PostgreSQL or Redis is failing too: the hold runs out on its own, and any drift left
     // behind is repaired by the periodic reconcile.
   }
+}
+
+/** A booking that still owns its seats. */
+function isLive(status: BookingCommit['status']): boolean {
+  return status === 'PENDING_PAYMENT' || status === 'CONFIRMED';
 }

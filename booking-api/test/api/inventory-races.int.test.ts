@@ -13,7 +13,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createBooking } from '../../src/bookings/index.ts';
 import { sweepUnpaidBookings } from '../../src/expiry/booking-expiry.ts';
-import { auditInventory } from '../../src/inventory/index.ts';
+import { auditInventory, markHoldBooked } from '../../src/inventory/index.ts';
 import { signWebhook } from '../../src/payments/index.ts';
 import { pause } from '../bookings/support.ts';
 import { type BookingWorld, createBookingWorld, webhookSecret } from '../support/booking-world.ts';
@@ -210,5 +210,54 @@ describe('a seat return overtaken by a late payment', () => {
     );
     // The return freed the seat in Redis, then re-checked PostgreSQL and sold it again.
     expect(await audit(seatId)).toEqual([]);
+  });
+});
+
+describe('a booking retried after its booking ended', () => {
+  it('does not sell the seats of an expired booking again', async () => {
+    const token = await world.token('race-retry-after-expiry');
+    const seatId = await freeSeat(3);
+    const held = await world.call(
+      'POST',
+      '/v1/holds',
+      token,
+      { journeyId: world.journeyId, classCode: '3A', quota: 'TQ', seatIds: [seatId] },
+      { 'idempotency-key': 'retry-after-expiry-hold' },
+    );
+    const book = (key: string) =>
+      world.call(
+        'POST',
+        '/v1/bookings',
+        token,
+        { holdId: held.body.holdId, passengers: [passenger] },
+        { 'idempotency-key': key },
+      );
+    const first = await book('retry-after-expiry-book-1');
+    expect(first.status).toBe(201);
+    await pause(paymentWindowMs + 100)();
+    expect(await sweepUnpaidBookings(world.deps)).toBe(1);
+    expect(await audit(seatId)).toEqual([]);
+
+    // A client that never saw the first answer retries with a new key: it gets its booking,
+    // now EXPIRED, and the seat stays free in Redis as in PostgreSQL.
+    const retried = await book('retry-after-expiry-book-2');
+    expect(retried.status).toBe(201);
+    expect(retried.body).toMatchObject({ pnr: first.body.pnr, status: 'EXPIRED' });
+    expect(await audit(seatId)).toEqual([]);
+
+    // Negative control: what the flow did before (sealing the hold again) is what the audit sees.
+    const [hold] = String(held.body.holdId).split('.').slice(1);
+    await markHoldBooked(
+      world.deps.redis,
+      world.deps.prefix,
+      world.journeyId,
+      hold ?? '',
+      [seatId],
+      Date.now(),
+      {
+        holder: { subject: 'race-retry-after-expiry', tokenJti: 'race-retry-after-expiry' },
+      },
+    );
+    expect(await audit(seatId)).toEqual([{ seatId, redis: 'sold', postgres: 'free' }]);
   });
 });
