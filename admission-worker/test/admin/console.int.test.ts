@@ -3,14 +3,18 @@
 // the ticks' decision records arrive, pauses the room, sets a bound and pulls
 // the brake (each checked in PostgreSQL); a viewer sees the same charts with
 // the controls disabled. Screenshots go to .artifacts/screenshots/.
-import { mkdir, mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { operatorAuditLog, rooms } from '@tatkal/drizzle';
 import { desc, eq } from 'drizzle-orm';
-import { type BrowserContext, chromium, type Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import {
+  type Browsers,
+  closeBrowsers,
+  openBrowser as openChromium,
+  screenshotDir,
+} from '../../../infra/testing/chromium.ts';
 import {
   type AdminWorld,
   adminWorld,
@@ -19,12 +23,9 @@ import {
   serveAdmin,
 } from './support.ts';
 
-const chromiumPath = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
-const screenshotDir = fileURLToPath(new URL('../../../.artifacts/screenshots/', import.meta.url));
-
 let world: AdminWorld;
 let server: Awaited<ReturnType<typeof serveAdmin>>;
-const contexts: Array<{ context: BrowserContext; profile: string }> = [];
+const browsers: Browsers = [];
 const pageErrors: string[] = [];
 
 beforeAll(async () => {
@@ -33,36 +34,14 @@ beforeAll(async () => {
   await mkdir(screenshotDir, { recursive: true });
 });
 afterAll(async () => {
-  for (const { context, profile } of contexts) {
-    await context.close().catch(() => {});
-    await rm(profile, { recursive: true, force: true });
-  }
+  await closeBrowsers(browsers);
   await server?.close();
   await world?.close();
 });
 
 /** A browser with a fresh profile directory of its own (removed in afterAll). */
 async function openBrowser(): Promise<Page> {
-  const profile = await mkdtemp(join(tmpdir(), 'tatkal-console-chromium-'));
-  const context = await chromium.launchPersistentContext(profile, {
-    executablePath: chromiumPath,
-    headless: true,
-    args: [
-      '--headless',
-      '--no-sandbox',
-      '--disable-gpu',
-      '--disable-quic',
-      '--no-first-run',
-      '--disable-background-networking',
-      '--disable-component-update',
-      '--disable-sync',
-    ],
-    viewport: { width: 1360, height: 1100 },
-    timeout: 30_000,
-  });
-  contexts.push({ context, profile });
-  context.setDefaultTimeout(15_000);
-  const page = context.pages()[0] ?? (await context.newPage());
+  const page = await openChromium(browsers, { viewport: { width: 1360, height: 1100 } });
   page.on('pageerror', (error) => pageErrors.push(error.message));
   page.on('console', (message) => {
     if (message.type() === 'error') pageErrors.push(message.text());

@@ -1,20 +1,20 @@
-// Acceptance: the queue page in real Chromium against the real service over
-// real sockets. A visitor joins behind three others, watches the position fall
-// live over SSE, and lands on the booking page with a token that verifies; a
-// Hindi visitor on a phone solves the room's proof-of-work; a visitor without
-// JavaScript gets there by meta refresh. Screenshots go to .artifacts/.
-import { existsSync } from 'node:fs';
-import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, writeFile } from 'node:fs/promises';
 import { createServer, type IncomingHttpHeaders, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { createDbClient, type DbClient, rooms, seedDemoSale } from '@tatkal/drizzle';
 import { Redis } from 'ioredis';
 import { createLocalJWKSet, type JSONWebKeySet } from 'jose';
-import { type BrowserContext, chromium, type Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import {
+  assertChromium,
+  type Browsers,
+  closeBrowsers,
+  openBrowser as openChromium,
+  screenshotDir,
+} from '../../../infra/testing/chromium.ts';
 import {
   isolatedServiceEnv,
   type ServiceProcess,
@@ -26,8 +26,6 @@ import { admitNextBatch, registerQueueScripts } from '../../src/queue/index.ts';
 import { roomKeys } from '../../src/redis-keys.ts';
 import { createAdmissionVerifier, generateSigningKey } from '../../src/tokens/index.ts';
 
-const chromiumPath = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
-const screenshotDir = fileURLToPath(new URL('../../../.artifacts/screenshots/', import.meta.url));
 const phone = { width: 390, height: 844 };
 const desktop = { width: 1280, height: 860 };
 
@@ -40,7 +38,7 @@ let redis: Redis | undefined;
 let db: DbClient | undefined;
 let journeyId = 0;
 let prefix = '';
-const contexts: Array<{ context: BrowserContext; profile: string }> = [];
+const browsers: Browsers = [];
 const screenshots: string[] = [];
 
 /** The booking site stand-in: a page at /book that shows it received a token. */
@@ -99,29 +97,10 @@ async function admit(roomId: string, n: number, nowMs = Date.now()): Promise<num
 }
 
 /** A browser with a fresh profile directory of its own (removed in afterAll). */
-async function openBrowser(
-  options: Parameters<typeof chromium.launchPersistentContext>[1],
+function openBrowser(
+  options: Parameters<typeof import('playwright-core').chromium.launchPersistentContext>[1],
 ): Promise<Page> {
-  const profile = await mkdtemp(join(tmpdir(), 'tatkal-chromium-'));
-  const context = await chromium.launchPersistentContext(profile, {
-    executablePath: chromiumPath,
-    headless: true,
-    args: [
-      '--headless',
-      '--no-sandbox',
-      '--disable-gpu',
-      '--disable-quic',
-      '--no-first-run',
-      '--disable-background-networking',
-      '--disable-component-update',
-      '--disable-sync',
-    ],
-    timeout: 30_000,
-    ...options,
-  });
-  contexts.push({ context, profile });
-  context.setDefaultTimeout(15_000);
-  return context.pages()[0] ?? (await context.newPage());
+  return openChromium(browsers, options);
 }
 
 async function screenshot(page: Page, name: string): Promise<void> {
@@ -151,11 +130,7 @@ const setHidden = (page: Page, hidden: boolean) =>
 const pageWidth = (page: Page) => page.evaluate<number>('document.documentElement.scrollWidth');
 
 beforeAll(async () => {
-  if (!existsSync(chromiumPath)) {
-    throw new Error(
-      `no Chromium at ${chromiumPath}: apt-get install chromium, or set CHROMIUM_PATH`,
-    );
-  }
+  assertChromium();
   await mkdir(screenshotDir, { recursive: true });
   const keysDir = await mkdtemp(join(tmpdir(), 'tatkal-keys-'));
   const keysFile = join(keysDir, 'admission-keys.json');
@@ -188,10 +163,7 @@ beforeAll(async () => {
 });
 
 afterAll(async () => {
-  for (const { context, profile } of contexts) {
-    await context.close().catch(() => undefined);
-    await rm(profile, { recursive: true, force: true });
-  }
+  await closeBrowsers(browsers);
   if (service && service.child.exitCode === null) {
     service.child.kill('SIGTERM');
     const stopped = await Promise.race([
