@@ -101,7 +101,19 @@ export function decide(
   // arriving); on a tick that reads clear headroom it does not bind (see sessionCap).
   const headroom = step.headroomStrength ?? 0;
   const uncapped = step.headroomStrength !== null && headroom >= cfg.uncapStrength;
-  const cap = sessionCap(rate, inputs, cfg, sessionsMeasuredSinceMs, uncapped);
+  // Little's law on what the backend serves, not only on the rate admitted: at the knee, people
+  // admitted beyond the goodput are a backlog still on its way, and the cap on the goodput
+  // stops admitting them before they arrive. Never below a share of the measured capacity, so
+  // a goodput held down by the cap itself cannot spiral the cap down with it (fact 4).
+  const served =
+    smoothed.goodput === null
+      ? rate
+      : Math.max(
+          cfg.sessionCapGoodput * smoothed.goodput,
+          cfg.sessionCapCapacityFloor * (step.capacityEstimate ?? 0),
+        );
+  const capRate = Math.min(rate, served);
+  const cap = sessionCap(capRate, inputs, cfg, sessionsMeasuredSinceMs, uncapped);
   const owed = rate * interval + prev.remainder;
   const whole = Math.floor(owed);
   const room = Math.max(0, cap - sessions.active);
@@ -146,16 +158,34 @@ export function decide(
       baseP50Ms: blind ? prev.baseP50Ms : smoothed.baseP50,
       baseP95Ms: blind ? prev.baseP95Ms : smoothed.baseP95,
       smoothedGoodput: blind ? prev.smoothedGoodput : smoothed.goodput,
+      slowGoodput: blind ? (prev.slowGoodput ?? null) : smoothed.slowGoodput,
+      slowAdmitted: smoothAdmitted(prev.slowAdmitted ?? null, admit, interval, cfg),
       sessionsMeasuredSinceMs,
       admittedShare,
       floorTicks: blind ? (prev.floorTicks ?? 0) : smoothed.floorTicks,
       poolQueuedAtMs: step.poolQueuedAtMs,
+      spellStartMs: step.spellStartMs,
     },
   };
 }
 
+/** Admissions per second, smoothed over floorSmoothingSeconds (a running level, not a peak). */
+function smoothAdmitted(
+  prev: number | null,
+  admit: number,
+  interval: number,
+  cfg: ControllerConfig,
+): number | null {
+  if (!(interval > 0)) return prev;
+  const perSecond = admit / interval;
+  if (prev === null) return perSecond;
+  return prev + (1 - Math.exp(-interval / cfg.floorSmoothingSeconds)) * (perSecond - prev);
+}
+
 function stopRule(inputs: ControllerInputs): { rule: ControllerRule; reason: string } | null {
-  if (inputs.bounds.paused) return { rule: 'paused', reason: 'room paused by the operator' };
+  if (inputs.bounds.paused) {
+    return { rule: 'paused', reason: inputs.bounds.pausedReason ?? 'room paused by the operator' };
+  }
   if (inputs.bounds.emergencyBrake) {
     return { rule: 'emergency_brake', reason: 'emergency brake engaged' };
   }

@@ -20,6 +20,8 @@ export interface Smoothed {
   baseP50: number | null;
   baseP95: number | null;
   goodput: number | null;
+  /** Goodput smoothed slowly (floorSmoothingSeconds): a level, not a noisy peak. */
+  slowGoodput: number | null;
   /** Smoothed latency over its unloaded floor (1 = unloaded); null while unknown. */
   inflation: number | null;
   /** Consecutive ticks with fresh latency near the floor, no pool queue and no errors. */
@@ -103,17 +105,33 @@ export function smooth(
   // reading would look loaded.
   // Until then the floor is the running mean itself (taken at the prior's light load).
   const mature = latencyTicks >= config.floorSmoothingSeconds;
+  // From a poorly sampled second, a slow average lowers the floor only by what exceeds its
+  // own noise. A percentile of n commits spreads about 1.4/√n (14 % at a light prior's 100 a
+  // second), the 30 s average of such seconds about a seventh of that, and the lowest of many
+  // such averages sits under the truth by about their spread: from a 15 % prior the floor came
+  // out 2-5 % low in some seeds, every later reading looked loaded, and the rate settled short
+  // of the knee for good (T8). Well-sampled seconds lower it as before.
+  const samples = Math.max(inputs.booking.commitSamples, 1);
+  const noise =
+    samples >= config.floorWellSampled
+      ? 0
+      : (config.floorNoise * Math.sqrt(slowAlpha / (2 - slowAlpha))) / Math.sqrt(samples);
   const floor = (old: number | null, slow: number | null) =>
     latencyTicks < config.floorAfterTicks || slow === null
       ? old
       : !mature || old === null
         ? slow
-        : Math.min(old, slow);
+        : Math.min(old, slow * (1 + noise));
   const baseP50 = floor(prev.baseP50Ms, slowP50);
   const baseP95 = floor(prev.baseP95Ms, slowP95);
   // Goodput is smoothed faster: it bounds growth, and lag there is lost ramp time.
   const goodputAlpha = 1 - Math.exp((-4 * interval) / config.smoothingSeconds);
   const goodput = ewma(prev.smoothedGoodput, measuredGoodput(inputs), goodputAlpha);
+  const slowGoodput = ewma(
+    prev.slowGoodput ?? null,
+    measuredGoodput(inputs),
+    1 - Math.exp(-interval / config.floorSmoothingSeconds),
+  );
   const ratios: number[] = [];
   if (p50 !== null && baseP50 !== null && baseP50 > 0) ratios.push(p50 / baseP50);
   if (p95 !== null && baseP95 !== null && baseP95 > 0) ratios.push(p95 / baseP95);
@@ -127,6 +145,7 @@ export function smooth(
     baseP50,
     baseP95,
     goodput,
+    slowGoodput,
     inflation,
     floorTicks,
   };

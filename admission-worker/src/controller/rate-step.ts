@@ -21,6 +21,7 @@ export interface RateStep {
   /** The headroom strength this tick read (0–1), or null when it read no headroom at all. */
   headroomStrength: number | null;
   poolQueuedAtMs: number | null;
+  spellStartMs: number | null;
 }
 
 export function controllerStep(
@@ -40,6 +41,7 @@ export function controllerStep(
     saturatedAtMs: prev.saturatedAtMs,
     headroomStrength: null,
     poolQueuedAtMs: prev.poolQueuedAtMs ?? null,
+    spellStartMs: prev.spellStartMs ?? null,
   };
   const health = readHealth(inputs, cfg, smoothed);
 
@@ -101,10 +103,6 @@ export function controllerStep(
         : goodput === null
           ? raw
           : Math.min(raw, goodput);
-    const bound = Math.min(
-      easeTo(0),
-      ceiling(served === null ? known : Math.min(known ?? served, served)),
-    );
     // A saturated backend never serves more than its capacity, so within one saturated spell
     // the estimate is the spell's best smoothed goodput (a window at a backlog's tail is low
     // for want of arrivals, not capacity). A new spell starts from what is served now, so a
@@ -117,20 +115,38 @@ export function controllerStep(
         : newSpell || known === null
           ? served
           : Math.max(known, goodput ?? served);
+    // In a spell that began before the last cut, that cut already answered it: what is served
+    // now is the backlog admitted before it draining, and a window at the tail reads low for
+    // want of arrivals. Cutting to the spell's estimate there instead keeps one spell to one
+    // cut (CONTROLLER.md fact 4); a second cut to the tail compounded the first and restarted
+    // the hold, so the rate sat low for another dead time after the backlog had gone.
+    const answered =
+      saturated &&
+      !newSpell &&
+      prev.lastCutAtMs !== null &&
+      prev.spellStartMs != null &&
+      prev.spellStartMs <= prev.lastCutAtMs;
+    const reading = answered && estimate !== null ? Math.max(estimate, served ?? 0) : served;
+    // The rate itself stays bounded by what is served now: the backlog is still there.
+    const bound = Math.min(
+      easeTo(0),
+      ceiling(served === null ? known : Math.min(known ?? served, served)),
+    );
     const next = {
       ...kept,
       capacityEstimate: estimate,
       saturatedAtMs: saturated ? now : prev.saturatedAtMs,
+      spellStartMs: saturated && newSpell ? now : kept.spellStartMs,
     };
     const held = Math.min(rate, bound);
     if (sinceCut < cfg.cutHoldDeadTimes * deadTime) {
       const why = `${health.why}; cut ${Math.round(sinceCut)} s ago`;
       return { ...next, rate: held, rule: 'cut_hold', reason: why };
     }
-    const basis = served ?? goodput;
+    const basis = reading ?? goodput;
     const target = Math.max(
       basis === null ? rate * cfg.deepestCut : cfg.cutToGoodput * basis,
-      served === null ? Math.min(ceiling(known), rate) : 0,
+      reading === null ? Math.min(ceiling(known), rate) : 0,
     );
     // Overload that the rate already sits below is the pipeline still arriving (admitted people
     // cannot be recalled); cutting again would compound, so hold and let the cap work.
@@ -166,8 +182,19 @@ export function controllerStep(
     const atKnee = goodput / cfg.kneeUtilisation;
     capacity = capacity === null ? atKnee : Math.min(capacity, atKnee);
   }
+  // The healthy peak is a level (goodput smoothed over floorSmoothingSeconds), not the maximum
+  // of the 2 s goodput: that maximum ratcheted up on noise, and lifting the ceiling to it
+  // walked the rate into the knee in steady state.
+  // It is at least peakAdmittedShare of the admission level (smoothed the same way) held while
+  // healthy: the goodput trails admissions by the dead time plus its smoothing, so when
+  // capacity drops soon after a ramp (think times of U(20, 60) s) the goodput level had not yet
+  // caught up with what was admitted, and a restore stopped short of the pre-drop level.
+  const level =
+    smoothed.slowGoodput === null
+      ? null
+      : Math.max(smoothed.slowGoodput, cfg.peakAdmittedShare * (prev.slowAdmitted ?? 0));
   const peak =
-    goodput !== null && s > 0 ? Math.max(prev.peakGoodput ?? goodput, goodput) : prev.peakGoodput;
+    level !== null && s > 0 ? Math.max(prev.peakGoodput ?? level, level) : prev.peakGoodput;
   const waited = sinceCut >= cfg.increaseHoldDeadTimes * deadTime;
   const gain = (cfg.increasePerDeadTime / deadTime) * interval;
   // Raising the estimate comes before easing down to it: a rate held above the ceiling (by the

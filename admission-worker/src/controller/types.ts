@@ -57,6 +57,8 @@ export interface SessionSignals {
 /** The operator's bounds for the room; precedence pause > brake > max > min > controller. */
 export interface OperatorBounds {
   paused: boolean;
+  /** Why the room admits nobody when `paused`; by default, an operator's pause. */
+  pausedReason?: string;
   emergencyBrake: boolean;
   minPerSecond: number;
   maxPerSecond: number;
@@ -129,7 +131,10 @@ export interface ControllerState {
   readonly capacityEstimate: number | null;
   /** Tick time the pool was last seen saturated (callers queueing for a connection). */
   readonly saturatedAtMs: number | null;
-  /** The highest goodput ever served while healthy: a recovery ramp is quick up to it. */
+  /**
+   * The highest goodput level ever served while healthy, from the slowly smoothed goodput (a
+   * maximum of the fast one ratchets up on noise): a recovery ramp is quick up to it.
+   */
   readonly peakGoodput: number | null;
   /** Commit p50 and p95 (ms), smoothed over a few seconds of ticks with enough samples. */
   readonly smoothedP50Ms: number | null;
@@ -144,6 +149,10 @@ export interface ControllerState {
   readonly baseP95Ms: number | null;
   /** Goodput (commits/s), smoothed over a few seconds. */
   readonly smoothedGoodput: number | null;
+  /** Goodput smoothed slowly (floorSmoothingSeconds): the healthy peak is taken from it. */
+  readonly slowGoodput?: number | null;
+  /** Admissions per second smoothed as slowly (floorSmoothingSeconds); absent before. */
+  readonly slowAdmitted?: number | null;
   /** Tick time session times were first measured; null before. */
   readonly sessionsMeasuredSinceMs: number | null;
   /**
@@ -157,6 +166,8 @@ export interface ControllerState {
   readonly floorTicks?: number;
   /** Tick time callers were last seen waiting for a pool connection; null before. */
   readonly poolQueuedAtMs?: number | null;
+  /** Tick time the current (or last) saturated spell began. */
+  readonly spellStartMs?: number | null;
 }
 
 /** Tuning of the update rule; see docs/adr/0010-admission-controller.md for why each value. */
@@ -190,6 +201,14 @@ export interface ControllerConfig {
   floorSmoothingSeconds: number;
   /** Ticks with known percentiles before latency inflation is read at all. */
   floorAfterTicks: number;
+  /**
+   * On a tick with fewer commits than `floorWellSampled`, a slow average lowers the floor only
+   * to slow × (1 + floorNoise / √commits × √(a / (2 − a))), a being the slow smoothing's
+   * weight: the spread of that average when one second's percentile spreads 1/√commits
+   * (commit latency percentiles spread about 1.4/√commits, so 2 is about 1.4 spreads).
+   */
+  floorNoise: number;
+  floorWellSampled: number;
   /** Latency inflation (smoothed over unloaded) at or below which headroom is full... */
   inflationFull: number;
   /** ...and at or above which there is none: the knee is close. */
@@ -214,6 +233,9 @@ export interface ControllerConfig {
   liftStrength: number;
   /** Headroom strength from which a goodput pressing on the ceiling raises it slowly. */
   probeStrength: number;
+  /** The healthy peak is at least this share of the slowly smoothed admission level held on a
+   * tick that read headroom (the goodput level trails it by a dead time and more). */
+  peakAdmittedShare: number;
   /** Beyond the healthy peak goodput the estimate grows this much slower, and only while the
    * goodput itself (not just the rate) presses on the ceiling: probing. */
   probeFraction: number;
@@ -225,6 +247,10 @@ export interface ControllerConfig {
   lockWaitTolerance: number;
   /** Active-session cap = rate × measured session time × this (Little's law plus margin). */
   sessionCapMargin: number;
+  /** The rate in that cap is at most this share of the smoothed goodput (what is served)… */
+  sessionCapGoodput: number;
+  /** …and never below this share of the capacity estimate (no spiral with the goodput). */
+  sessionCapCapacityFloor: number;
   /** The session cap is lifted on ticks whose headroom strength is at least this: latency on
    * its floor, no pool queue, no errors (the cap is the backstop for load, not for headroom). */
   uncapStrength: number;

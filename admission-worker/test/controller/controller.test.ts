@@ -1,5 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import type { ControllerInputs, ControllerState } from '../../src/controller/index.ts';
+import type {
+  ControllerInputs,
+  ControllerResult,
+  ControllerState,
+} from '../../src/controller/index.ts';
 import { decide, defaultControllerConfig } from '../../src/controller/index.ts';
 import { healthyInputs } from './arbitraries.ts';
 
@@ -63,6 +67,117 @@ describe('decide', () => {
     expect(r.every((x) => x.decision.ratePerSecond === 300)).toBe(true);
   });
 
+  it('does not cut again on the tail of the saturated spell it already cut in', () => {
+    // A capacity drop: the spell began 31 s ago, the cut came with it 30 s ago (more than one
+    // session time, 25 s), and the backlog admitted before it is still draining. This window
+    // serves 250/s for want of arrivals, against the spell's 400/s: cutting to it compounds.
+    const nowMs = 2_000_000;
+    const state = (spellStartMs: number): ControllerState => ({
+      ...decide(healthyInputs({ nowMs: nowMs - 1_000 }), null).state,
+      ratePerSecond: 300,
+      lastCutAtMs: nowMs - 30_000,
+      capacityEstimate: 400,
+      saturatedAtMs: nowMs - 1_000,
+      spellStartMs,
+      poolQueuedAtMs: nowMs - 1_000,
+      smoothedGoodput: 260,
+      baseP50Ms: 20,
+      baseP95Ms: 60,
+    });
+    const tail = healthyInputs({ nowMs });
+    const inputs: ControllerInputs = {
+      ...tail,
+      booking: { ...tail.booking, poolWaiting: 40, commitSamples: 250, commitP95Ms: 400 },
+    };
+    const sameSpell = decide(inputs, state(nowMs - 31_000));
+    expect(sameSpell.decision.rule).toBe('cut_hold');
+    // No new hold period starts: growth may resume once the backlog has gone.
+    expect(sameSpell.state.lastCutAtMs).toBe(nowMs - 30_000);
+    // Negative control: a spell that began after the last cut is new overload, and is cut.
+    const newSpell = decide(inputs, state(nowMs - 10_000));
+    expect(newSpell.decision.rule).toBe('overload_cut');
+    expect(newSpell.state.lastCutAtMs).toBe(nowMs);
+    expect(newSpell.decision.ratePerSecond).toBeLessThan(sameSpell.decision.ratePerSecond);
+  });
+
+  it('lowers the unloaded floor from a poorly sampled second only beyond its noise', () => {
+    // Floor 60 ms p95 and 20 ms p50, mature; the slow averages sit 2 % under it, as the lowest
+    // of noisy averages at a light load does. A tick of 100 commits (tolerance about 2.6 %)
+    // leaves the floor where it is.
+    const nowMs = 3_000_000;
+    const state = (slow: number): ControllerState => ({
+      ...decide(healthyInputs({ nowMs: nowMs - 1_000 }), null).state,
+      latencyTicks: 100,
+      baseP50Ms: 20,
+      baseP95Ms: 60,
+      slowP50Ms: 20 * slow,
+      slowP95Ms: 60 * slow,
+      smoothedP50Ms: 20 * slow,
+      smoothedP95Ms: 60 * slow,
+    });
+    const tick = (commits: number, slow: number) => {
+      const inputs = healthyInputs({ nowMs });
+      return decide(
+        {
+          ...inputs,
+          booking: {
+            ...inputs.booking,
+            commitSamples: commits,
+            requests: commits,
+            commitP50Ms: 20 * slow,
+            commitP95Ms: 60 * slow,
+          },
+        },
+        state(slow),
+      ).state;
+    };
+    const light = tick(100, 0.98);
+    expect(light.baseP95Ms).toBe(60);
+    expect(light.baseP50Ms).toBe(20);
+    // Negative controls: a well-sampled second (300 commits) at the same latency lowers it…
+    const sampled = tick(300, 0.98);
+    expect(sampled.baseP95Ms).toBeCloseTo(58.8, 6);
+    expect(sampled.baseP50Ms).toBeCloseTo(19.6, 6);
+    // …and so does a poorly sampled one whose average is lower by more than its noise.
+    const lower = tick(100, 0.94);
+    expect(lower.baseP95Ms).toBeLessThan(60 * 0.97);
+    expect(lower.baseP95Ms).toBeGreaterThan(60 * 0.94);
+  });
+
+  it('remembers as the healthy peak most of the admission level, not only the goodput level', () => {
+    // The goodput level (400/s) still trails the 600/s admitted: a capacity drop came before
+    // the pipeline delivered. Latency sits on its floor, so this tick reads full headroom.
+    const nowMs = 4_000_000;
+    const state = (slowAdmitted: number | null): ControllerState => ({
+      ...decide(healthyInputs({ nowMs: nowMs - 1_000 }), null).state,
+      latencyTicks: 100,
+      baseP50Ms: 20,
+      baseP95Ms: 60,
+      slowP50Ms: 20,
+      slowP95Ms: 60,
+      smoothedP50Ms: 20,
+      smoothedP95Ms: 60,
+      slowGoodput: 400,
+      peakGoodput: 350,
+      slowAdmitted,
+    });
+    const inputs = healthyInputs({ nowMs });
+    const share = defaultControllerConfig.peakAdmittedShare;
+    const peak = (s: ControllerState) => decide(inputs, s).state.peakGoodput ?? 0;
+    // slowGoodput moves toward this tick's 500/s by one 30 s step: just above 400.
+    expect(peak(state(600))).toBeCloseTo(share * 600, 6);
+    // Negative controls: without an admission level, or with one below the goodput level, the
+    // peak is the goodput level…
+    expect(peak(state(null))).toBeLessThan(410);
+    expect(peak(state(300))).toBeLessThan(410);
+    // …and a tick with no headroom (commit p95 near the target) does not move the peak at all.
+    const slow: ControllerInputs = {
+      ...inputs,
+      booking: { ...inputs.booking, commitP95Ms: 120, commitP50Ms: 40 },
+    };
+    expect(decide(slow, state(600)).state.peakGoodput).toBe(350);
+  });
+
   it('treats a percentile from too few commits as unknown, not healthy', () => {
     const few: Tweak = (i) => ({ ...i, booking: { ...i.booking, commitSamples: 49 } });
     const r = run(30, few);
@@ -110,6 +225,59 @@ describe('decide', () => {
       admit: 50,
       rule: 'session_cap',
     });
+  });
+
+  it('at the knee caps active sessions on the goodput served, never below 0.8 of the capacity', () => {
+    // Latency 1.12× its floor (the knee: no clear headroom), no pool queue, no errors. Rate
+    // 700/s, 18,000 sessions active, session time 25 s: a cap on the rate (19,250) would still
+    // admit; the backend serves only 500/s, and the cap on what it serves stops admissions.
+    const nowMs = 3_000_000;
+    const knee = (goodput: number, capacity: number, p50 = 22.4, p95 = 67): ControllerResult => {
+      const base = healthyInputs({ nowMs });
+      const state: ControllerState = {
+        ...decide(healthyInputs({ nowMs: nowMs - 1_000 }), null).state,
+        ratePerSecond: 700,
+        capacityEstimate: capacity,
+        peakGoodput: 700,
+        smoothedP50Ms: p50,
+        smoothedP95Ms: p95,
+        slowP50Ms: 20,
+        slowP95Ms: 60,
+        baseP50Ms: 20,
+        baseP95Ms: 60,
+        latencyTicks: 100,
+        smoothedGoodput: goodput,
+        sessionsMeasuredSinceMs: nowMs - 100_000,
+      };
+      return decide(
+        {
+          ...base,
+          booking: {
+            ...base.booking,
+            commitP50Ms: p50,
+            commitP95Ms: p95,
+            commitSamples: goodput,
+            requests: goodput,
+          },
+          sessions: { ...base.sessions, active: 18_000 },
+        },
+        state,
+      );
+    };
+    // 0.92 × 500 = 460/s is below the floor 0.8 × 800 = 640/s: cap 640 × 25 × 1.1 = 17,600.
+    expect(knee(500, 800).decision).toMatchObject({
+      admit: 0,
+      activeSessionCap: 17_600,
+      rule: 'session_cap',
+    });
+    // A goodput held down to almost nothing does not drag the cap below the floor.
+    expect(knee(100, 800).decision.activeSessionCap).toBe(17_600);
+    // With the goodput above the rate, the cap is the rate's (rate × 25 s × 1.1), and admits.
+    const served = knee(800, 1_000).decision;
+    expect(served.activeSessionCap).toBe(Math.ceil(served.ratePerSecond * 25 * 1.1));
+    expect(served.admit).toBeGreaterThanOrEqual(700);
+    // Negative control: latency on its floor is clear headroom, and only the operator's cap binds.
+    expect(knee(500, 800, 20, 60).decision).toMatchObject({ activeSessionCap: 1_000_000 });
   });
 
   it('is deterministic and its state survives a JSON round trip', () => {
