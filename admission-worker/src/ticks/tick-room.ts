@@ -34,6 +34,9 @@ export function tickRoomFrom(row: RoomRow, nowMs: number): TickRoom {
     bounds: {
       // Only an open sale admits: before opening (pre-queue) the room holds like a pause.
       paused: state !== 'open',
+      ...(state === 'open' || state === 'paused'
+        ? {}
+        : { pausedReason: `room is ${state.replace('_', '-')}: only an open sale admits` }),
       emergencyBrake: row.emergencyBrake,
       minPerSecond: row.minAdmitPerSecond,
       maxPerSecond: row.maxAdmitPerSecond,

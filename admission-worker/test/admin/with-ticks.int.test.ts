@@ -3,9 +3,8 @@
 // set through the admin API are obeyed by the next tick.
 import { joinQueue, roomKeys } from '@tatkal/waiting-room';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { decide } from '../../src/controller/index.ts';
 import { runTick, type TickDeps } from '../../src/ticks/run-tick.ts';
-import { joinVisitors, publishHealthyBooking } from '../ticks/fixtures.ts';
+import { joinVisitors, publishHealthyBooking, testTickDeps } from '../ticks/fixtures.ts';
 import { type AdminWorld, adminWorld } from './support.ts';
 
 let world: AdminWorld;
@@ -16,18 +15,7 @@ beforeAll(async () => {
   world = await adminWorld();
   await joinVisitors(world.redis, world.prefix, 'demo', 200);
   clockMs = Date.now();
-  deps = {
-    redis: world.redis,
-    db: world.db.db,
-    pool: world.db.pool,
-    prefix: world.prefix,
-    workerId: 'worker-admin-test',
-    decide: (inputs, state) => decide(inputs, state),
-    now: () => clockMs,
-    lockTtlMs: 5_000,
-    healthStaleMs: 5_000,
-    databaseTimeoutMs: 1_000,
-  };
+  deps = testTickDeps(world, 'worker-admin-test', { now: () => clockMs });
 });
 afterAll(() => world?.close());
 

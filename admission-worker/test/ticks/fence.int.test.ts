@@ -5,7 +5,6 @@
 import { rooms } from '@tatkal/drizzle';
 import { eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { decide } from '../../src/controller/index.ts';
 import { tickKeys } from '../../src/ticks/keys.ts';
 import { runTick, type TickDeps, type TickOutcome } from '../../src/ticks/run-tick.ts';
 import { acquireTickLock, releaseTickLock } from '../../src/ticks/tick-lock.ts';
@@ -16,6 +15,7 @@ import {
   readAllDecisions,
   seedOpenRoom,
   type TestEnv,
+  testTickDeps,
   tickRecordViolations,
 } from './fixtures.ts';
 
@@ -37,19 +37,7 @@ afterAll(async () => {
 });
 
 function tickDeps(workerId: string, overrides: Partial<TickDeps> = {}): TickDeps {
-  return {
-    redis: env.redis,
-    db: env.db.db,
-    pool: env.db.pool,
-    prefix: env.prefix,
-    workerId,
-    decide: (inputs, state) => decide(inputs, state),
-    now: Date.now,
-    lockTtlMs: 5_000,
-    healthStaleMs: 5_000,
-    databaseTimeoutMs: 1_000,
-    ...overrides,
-  };
+  return testTickDeps(env, workerId, overrides);
 }
 
 async function until(condition: () => Promise<boolean>): Promise<void> {

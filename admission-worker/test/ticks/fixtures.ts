@@ -5,9 +5,11 @@ import { createDbClient, type DbClient, rooms, seedDemoSale } from '@tatkal/driz
 import { joinQueue, roomKeys } from '@tatkal/waiting-room';
 import { eq } from 'drizzle-orm';
 import { Redis } from 'ioredis';
+import { decide } from '../../src/controller/index.ts';
 import { decisionStreamKey } from '../../src/decisions/record.ts';
 import { parseDecisionEntry, type StreamedDecision } from '../../src/decisions/stream.ts';
 import { recoveredMarker } from '../../src/ticks/pending-tick.ts';
+import type { TickDeps } from '../../src/ticks/run-tick.ts';
 
 export interface TestEnv {
   redis: Redis;
@@ -29,6 +31,27 @@ export function openTestEnv(): TestEnv {
       redis.disconnect();
       await db.close();
     },
+  };
+}
+
+/** A tick's dependencies on the test's own PostgreSQL and Redis, with the production controller. */
+export function testTickDeps(
+  env: Pick<TestEnv, 'redis' | 'db' | 'prefix'>,
+  workerId: string,
+  overrides: Partial<TickDeps> = {},
+): TickDeps {
+  return {
+    redis: env.redis,
+    db: env.db.db,
+    pool: env.db.pool,
+    prefix: env.prefix,
+    workerId,
+    decide: (inputs, state) => decide(inputs, state),
+    now: Date.now,
+    lockTtlMs: 5_000,
+    healthStaleMs: 5_000,
+    databaseTimeoutMs: 1_000,
+    ...overrides,
   };
 }
 

@@ -2,7 +2,7 @@
 // next holder of the room's lock records the dead tick's batch from what it staged.
 import { admitNextBatch, roomKeys } from '@tatkal/waiting-room';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { decide, initialControllerState } from '../../src/controller/index.ts';
+import { initialControllerState } from '../../src/controller/index.ts';
 import { tickKeys } from '../../src/ticks/keys.ts';
 import type { PendingTick } from '../../src/ticks/pending-tick.ts';
 import { runTick } from '../../src/ticks/run-tick.ts';
@@ -15,6 +15,7 @@ import {
   readAllDecisions,
   seedOpenRoom,
   type TestEnv,
+  testTickDeps,
   tickRecordViolations,
 } from './fixtures.ts';
 
@@ -73,21 +74,7 @@ describe('a tick that dies after admitting', () => {
       await new Promise((resolve) => setTimeout(resolve, 10));
     }
 
-    const outcome = await runTick(
-      {
-        redis: env.redis,
-        db: env.db.db,
-        pool: env.db.pool,
-        prefix: env.prefix,
-        workerId: 'survivor',
-        decide: (inputs, state) => decide(inputs, state),
-        now: Date.now,
-        lockTtlMs: 5_000,
-        healthStaleMs: 5_000,
-        databaseTimeoutMs: 1_000,
-      },
-      roomId,
-    );
+    const outcome = await runTick(testTickDeps(env, 'survivor'), roomId);
     expect(outcome.kind).toBe('ran');
     if (outcome.kind !== 'ran') return;
     expect(outcome.recovered?.batch).toEqual({

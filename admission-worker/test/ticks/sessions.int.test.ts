@@ -4,9 +4,8 @@ import { rooms } from '@tatkal/drizzle';
 import { admissionJti, consumeAdmissionToken } from '@tatkal/waiting-room';
 import { eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { decide } from '../../src/controller/index.ts';
 import { runTick, type TickDeps } from '../../src/ticks/run-tick.ts';
-import { joinVisitors, openTestEnv, seedOpenRoom, type TestEnv } from './fixtures.ts';
+import { joinVisitors, openTestEnv, seedOpenRoom, type TestEnv, testTickDeps } from './fixtures.ts';
 
 let env: TestEnv;
 let roomId: string;
@@ -21,19 +20,10 @@ beforeAll(async () => {
     sessionSeconds: 60,
   });
   await joinVisitors(env.redis, env.prefix, roomId, 60);
-  deps = {
-    redis: env.redis,
-    db: env.db.db,
-    pool: env.db.pool,
-    prefix: env.prefix,
-    workerId: 'w',
-    decide: (inputs, state) => decide(inputs, state),
+  deps = testTickDeps(env, 'w', {
     // Moved by the test: sessions last tens of seconds.
     now: () => clockMs,
-    lockTtlMs: 5_000,
-    healthStaleMs: 5_000,
-    databaseTimeoutMs: 1_000,
-  };
+  });
 });
 
 afterAll(async () => {

@@ -3,7 +3,6 @@
 import { admissionBatches } from '@tatkal/drizzle';
 import { eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { decide } from '../../src/controller/index.ts';
 import { flushRoomAudit } from '../../src/decisions/audit-flush.ts';
 import { runTick, type TickDeps } from '../../src/ticks/run-tick.ts';
 import { RoomRows } from '../../src/ticks/tick-room.ts';
@@ -16,6 +15,7 @@ import {
   readAllDecisions,
   seedOpenRoom,
   type TestEnv,
+  testTickDeps,
 } from './fixtures.ts';
 
 let env: TestEnv;
@@ -32,18 +32,7 @@ beforeAll(async () => {
   roomId = await seedOpenRoom(env.db, { minAdmitPerSecond: 50, maxAdmitPerSecond: 50 });
   await joinVisitors(env.redis, env.prefix, roomId, 120);
   clockMs = Date.now();
-  deps = {
-    redis: env.redis,
-    db: env.db.db,
-    pool: env.db.pool,
-    prefix: env.prefix,
-    workerId: 'worker-a',
-    decide: (inputs, state) => decide(inputs, state),
-    now: () => clockMs,
-    lockTtlMs: 5_000,
-    healthStaleMs: 5_000,
-    databaseTimeoutMs: 1_000,
-  };
+  deps = testTickDeps(env, 'worker-a', { now: () => clockMs });
 });
 
 afterAll(async () => {
@@ -113,6 +102,7 @@ describe('an admission tick', () => {
     expect(paused.kind).toBe('ran');
     if (paused.kind !== 'ran') return;
     expect(paused.record.decision.rule).toBe('paused');
+    expect(paused.record.decision.reason).toBe('room paused by the operator');
     expect(paused.record.batch).toEqual({
       firstNumber: null,
       lastNumber: null,
@@ -121,6 +111,41 @@ describe('an admission tick', () => {
     });
     expect((await admittedNumbers(env.redis, env.prefix, roomId)).size).toBe(before.size);
     await env.db.db.update(rooms).set({ status: 'open' }).where(eq(rooms.id, roomId));
+  });
+
+  it('admits nobody before the sale opens, and says so rather than blaming an operator', async () => {
+    const { rooms } = await import('@tatkal/drizzle');
+    const [row] = await env.db.db.select().from(rooms).where(eq(rooms.id, roomId));
+    if (!row) throw new Error('room missing');
+    clockMs += 1_000;
+    // On its schedule, in the quarter hour before the sale: visitors may wait, nobody is admitted.
+    await env.db.db
+      .update(rooms)
+      .set({
+        status: 'scheduled',
+        prequeueOpensAt: new Date(clockMs - 60_000),
+        saleOpensAt: new Date(clockMs + 60_000),
+      })
+      .where(eq(rooms.id, roomId));
+    const before = await admittedNumbers(env.redis, env.prefix, roomId);
+    try {
+      const early = await runTick(deps, roomId);
+      expect(early.kind).toBe('ran');
+      if (early.kind !== 'ran') return;
+      expect(early.record.decision.rule).toBe('paused');
+      expect(early.record.decision.reason).toBe('room is pre-queue: only an open sale admits');
+      expect(early.record.batch.admitted).toBe(0);
+      expect((await admittedNumbers(env.redis, env.prefix, roomId)).size).toBe(before.size);
+    } finally {
+      await env.db.db
+        .update(rooms)
+        .set({
+          status: row.status,
+          prequeueOpensAt: row.prequeueOpensAt,
+          saleOpensAt: row.saleOpensAt,
+        })
+        .where(eq(rooms.id, roomId));
+    }
   });
 
   it('keeps ticking on the room row it read last while PostgreSQL is stuck, and sees the lock waits', async () => {
