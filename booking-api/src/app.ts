@@ -4,12 +4,16 @@ import type { BookingApiDeps } from './deps.ts';
 import { requireAdmission } from './gate/admission.ts';
 import { shedLoad } from './gate/load-shedding.ts';
 import { idempotency } from './idempotency/index.ts';
+import { bookingPageRoutes } from './routes/booking-page.ts';
 import { bookingRoutes } from './routes/booking-routes.ts';
+import { journeyRoutes } from './routes/journey-routes.ts';
 
 export interface AppDeps extends BookingApiDeps {
   logger: Logger;
   registry: Registry;
   maxInFlight: number;
+  /** The waiting room as visitors reach it (the booking page links back to its queue). */
+  waitingRoomUrl?: string;
 }
 
 /** Paths that need an admission token: every business endpoint. */
@@ -53,6 +57,7 @@ export function createApp(deps: AppDeps) {
   for (const path of creatingPosts) app.on('POST', path, once);
 
   const api = bookingRoutes(deps);
+  api.route('/', journeyRoutes(deps));
   api.doc31('/openapi.json', {
     openapi: '3.1.0',
     info: {
@@ -62,5 +67,11 @@ export function createApp(deps: AppDeps) {
     },
   });
   app.route('/', api);
+  // The booking page admitted visitors land on: static HTML and assets, no token needed to load
+  // it (the token travels in the URL fragment and is sent only to the API above).
+  app.route(
+    '/',
+    bookingPageRoutes({ waitingRoomUrl: deps.waitingRoomUrl ?? 'http://127.0.0.1:8080' }),
+  );
   return app;
 }

@@ -23,6 +23,8 @@ export const configShape = {
   ),
   ADMISSION_ISSUER: z.string().min(1).default('tatkal-waiting-room'),
   ADMISSION_AUDIENCE: z.string().min(1).default('tatkal-booking-api'),
+  /** The waiting room as visitors reach it: the booking page sends them back to its queue. */
+  WAITING_ROOM_URL: urlWithProtocol('HTTP', ['http:', 'https:']).default('http://127.0.0.1:8080'),
   /** How long a hold keeps its seats: GN, and the shorter Tatkal (TQ, PT) one. */
   HOLD_TTL_SECONDS: integer(30, 3_600).default(600),
   TATKAL_HOLD_TTL_SECONDS: integer(30, 3_600).default(300),

@@ -13,6 +13,7 @@ import { createApp } from './app.ts';
 import { loadConfig } from './config.ts';
 import type { BookingApiDeps } from './deps.ts';
 import { BullExpiryScheduler, runExpiry } from './expiry/booking-expiry.ts';
+import { warmUpAdmissionKeys } from './gate/key-warm-up.ts';
 import { HealthWindow } from './health/health-window.ts';
 import { createBookingMetrics } from './health/metrics.ts';
 import { registerInventoryScripts } from './inventory/index.ts';
@@ -36,12 +37,13 @@ const payments = new PaymentSimulator({
   delayMs: config.PAYMENT_SIMULATOR_DELAY_MS,
   failureRate: config.PAYMENT_SIMULATOR_FAILURE_RATE,
 });
+const admissionKeys = createRemoteJWKSet(new URL(config.ADMISSION_JWKS_URL));
 const deps: BookingApiDeps = {
   db,
   redis,
   prefix: config.REDIS_KEY_PREFIX,
   verifier: createAdmissionVerifier({
-    keys: createRemoteJWKSet(new URL(config.ADMISSION_JWKS_URL)),
+    keys: admissionKeys,
     issuer: config.ADMISSION_ISSUER,
     audience: config.ADMISSION_AUDIENCE,
     redis,
@@ -66,6 +68,7 @@ const stopExpiry = runExpiry(deps, {
   reconcileMs: config.RECONCILE_MS,
   logger,
 });
+const stopKeyWarmUp = warmUpAdmissionKeys(admissionKeys, logger);
 const stopHealth = health.publishEvery(
   redis,
   config.REDIS_KEY_PREFIX,
@@ -74,13 +77,20 @@ const stopHealth = health.publishEvery(
 );
 
 const http = await runService({
-  app: createApp({ ...deps, logger, registry, maxInFlight: config.MAX_IN_FLIGHT }),
+  app: createApp({
+    ...deps,
+    logger,
+    registry,
+    maxInFlight: config.MAX_IN_FLIGHT,
+    waitingRoomUrl: config.WAITING_ROOM_URL,
+  }),
   host: config.HOST,
   port: config.PORT,
   logger,
   shutdownTimeoutMs: config.SHUTDOWN_TIMEOUT_MS,
   drain: [
     ['health summary', () => stopHealth()],
+    ['admission keys warm-up', async () => stopKeyWarmUp()],
     ['expiry worker', () => stopExpiry()],
     ['payment callbacks', async () => payments.stop()],
   ],

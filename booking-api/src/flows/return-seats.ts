@@ -1,7 +1,6 @@
-import { seatAssignments } from '@tatkal/drizzle';
 import type { ClassCode, Quota } from '@tatkal/drizzle/schema';
-import { and, eq, inArray } from 'drizzle-orm';
 import { promoteWaitlist } from '../bookings/index.ts';
+import { occupiedSeatIds } from '../bookings/seat-rows.ts';
 import type { BookingApiDeps } from '../deps.ts';
 import { markSeatsSold, returnSeats } from '../inventory/index.ts';
 
@@ -72,22 +71,6 @@ export async function resyncTakenSeats(
   journeyId: number,
   seatIds: readonly number[],
 ): Promise<number> {
-  if (seatIds.length === 0) return 0;
-  const taken = await deps.db.db
-    .selectDistinct({ seatId: seatAssignments.seatId })
-    .from(seatAssignments)
-    .where(
-      and(
-        eq(seatAssignments.journeyId, journeyId),
-        inArray(seatAssignments.seatId, [...seatIds]),
-        inArray(seatAssignments.status, ['PENDING', 'CONFIRMED']),
-      ),
-    );
-  if (taken.length === 0) return 0;
-  return markSeatsSold(
-    deps.redis,
-    deps.prefix,
-    journeyId,
-    taken.map((row) => row.seatId).sort((a, b) => a - b),
-  );
+  const taken = await occupiedSeatIds(deps.db.db, journeyId, seatIds);
+  return taken.length === 0 ? 0 : markSeatsSold(deps.redis, deps.prefix, journeyId, taken);
 }

@@ -7,6 +7,7 @@ import {
 import { cancelBooking, getBooking, joinWaitlist } from '../bookings/index.ts';
 import type { BookingApiDeps } from '../deps.ts';
 import { bookHold } from '../flows/book-hold.ts';
+import { readBookingPayments } from '../flows/booking-payments.ts';
 import { parsePublicHoldId, withInventory } from '../flows/journeys.ts';
 import { receivePaymentWebhook, startPayment } from '../flows/payments.ts';
 import { placeHold } from '../flows/place-hold.ts';
@@ -84,7 +85,7 @@ const bookRoute = createRoute({
 const getBookingRoute = createRoute({
   method: 'get',
   path: '/v1/bookings/{pnr}',
-  summary: 'A booking with passengers, seats and fare',
+  summary: 'A booking with passengers, seats, fare and its payment attempts',
   security,
   request: { params: PnrParams },
   responses: { 200: json(AnyJson, 'The booking'), ...problems(401, 403, 404, 422) },
@@ -198,9 +199,12 @@ export function bookingRoutes(deps: BookingApiDeps) {
       { db: deps.db.db },
       { pnr: c.req.valid('param').pnr, subject: c.get('admission').sub },
     );
+    const attempts = await readBookingPayments(deps.db.db, booking.bookingId);
+    c.header('cache-control', 'no-store');
     return c.json(
       {
         ...booking,
+        payments: attempts,
         expiresAt: isoOrNull(booking.expiresAt),
         createdAt: booking.createdAt.toISOString(),
         confirmedAt: isoOrNull(booking.confirmedAt),

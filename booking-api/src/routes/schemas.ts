@@ -147,3 +147,46 @@ export const AvailabilitySchema = z
   .openapi('Availability');
 
 export const AnyJson = z.record(z.string(), z.unknown());
+
+export const SeatMapQuery = z
+  .object({
+    classCode: z.enum(classCodes).openapi({ param: { name: 'classCode', in: 'query' } }),
+    quota: z.enum(quotas).openapi({ param: { name: 'quota', in: 'query' } }),
+  })
+  .strict();
+
+export const SeatMapSchema = z
+  .object({
+    journeyId: z.number().int(),
+    classCode: z.string(),
+    quota: z.string(),
+    coaches: z.array(
+      z.object({
+        coach: z.string(),
+        seats: z.array(
+          z.object({
+            seatId: z.number().int(),
+            coach: z.string(),
+            berthNumber: z.number().int(),
+            berthType: z.enum(berthTypes),
+            state: z.enum(['free', 'held', 'sold']),
+          }),
+        ),
+      }),
+    ),
+  })
+  .openapi('SeatMap');
+
+const Station = z.object({ code: z.string(), name: z.string() });
+
+export const JourneySchema = z
+  .object({
+    journeyId: z.number().int(),
+    train: z.object({ number: z.string(), name: z.string() }),
+    from: Station,
+    to: Station,
+    travelDate: z.string(),
+    departsAt: z.string(),
+    classes: z.array(z.object({ classCode: z.string(), coaches: z.array(z.string()) })),
+  })
+  .openapi('Journey');

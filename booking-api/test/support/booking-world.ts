@@ -29,6 +29,9 @@ export interface BookingWorldOptions {
   paymentWindowMs?: number;
   /** The payment simulator's delay before it calls the webhook (default 50 ms). */
   paymentDelayMs?: number;
+  /** The payment simulator's failure rate and draws (default: every payment succeeds). */
+  paymentFailureRate?: number;
+  paymentRandom?: () => number;
   maxInFlight?: number;
   poolMax?: number;
   /** Wraps the Redis client the flows use (not the token verifier's), to inject interleavings. */
@@ -79,6 +82,8 @@ export async function createBookingWorld(options: BookingWorldOptions = {}): Pro
   const payments = new PaymentSimulator({
     webhookSecret,
     delayMs: options.paymentDelayMs ?? 50,
+    failureRate: options.paymentFailureRate ?? 0,
+    ...(options.paymentRandom ? { random: options.paymentRandom } : {}),
     onDelivery: (report) => deliveries.push(report),
   });
   const deps: BookingApiDeps = {

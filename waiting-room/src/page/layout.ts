@@ -3,6 +3,7 @@
 import type { Context } from 'hono';
 import type { ContentfulStatusCode } from 'hono/utils/http-status';
 import { iconUrl, scriptUrl, stylesheetUrl } from './assets.ts';
+import { pageHeaders } from './headers.ts';
 import { html, jsonForScript, type SafeHtml } from './html.ts';
 import { type Lang, translate } from './i18n.ts';
 
@@ -51,28 +52,6 @@ ${shell.clientData === undefined ? '' : html`<script type="application/json" id=
 `.value;
 }
 
-/**
- * Scripts and styles from this origin only, no inline code, no framing, and no
- * Referer: the booking URL carries the admission token.
- */
-export const contentSecurityPolicy = [
-  "default-src 'none'",
-  "script-src 'self'",
-  "style-src 'self'",
-  "img-src 'self'",
-  "connect-src 'self'",
-  "form-action 'self'",
-  "base-uri 'none'",
-  "frame-ancestors 'none'",
-].join('; ');
-
 export function sendPage(c: Context, body: string, status: ContentfulStatusCode = 200) {
-  c.header('content-security-policy', contentSecurityPolicy);
-  c.header('referrer-policy', 'no-referrer');
-  c.header('x-content-type-options', 'nosniff');
-  c.header('x-frame-options', 'DENY');
-  c.header('cache-control', 'no-store');
-  c.header('vary', 'Accept-Language, Cookie');
-  c.header('content-type', 'text/html; charset=utf-8');
-  return c.body(body, status);
+  return c.body(body, status, { ...pageHeaders, vary: 'Accept-Language, Cookie' });
 }

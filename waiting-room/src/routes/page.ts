@@ -7,6 +7,7 @@ import { getCookie, setCookie } from 'hono/cookie';
 import type { WaitingRoomDeps } from '../deps.ts';
 import { assets } from '../page/assets.ts';
 import { renderProblemPage } from '../page/error-page.ts';
+import { assetHeaders } from '../page/headers.ts';
 import { chooseLang, isLang, type Lang } from '../page/i18n.ts';
 import { sendPage } from '../page/layout.ts';
 import {
@@ -198,11 +199,7 @@ export function pageRoutes(deps: PageDeps) {
   app.get('/assets/:file', (c) => {
     const asset = assets.get(c.req.param('file'));
     if (!asset) return c.notFound();
-    return c.body(asset.body, 200, {
-      'content-type': asset.contentType,
-      'cache-control': asset.cacheControl,
-      'x-content-type-options': 'nosniff',
-    });
+    return c.body(asset.body, 200, assetHeaders(asset));
   });
 
   app.get('/rooms/:room', async (c) => {
