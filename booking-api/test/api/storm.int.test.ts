@@ -159,6 +159,7 @@ describe('a booking storm through the HTTP API', () => {
       attemptsPerVisitor,
       seed,
       thinkMs: [500, 3_500],
+      holdTtlMs: tatkalHoldTtlMs,
     };
     const tokens = await Promise.all(
       Array.from({ length: visitors }, (_, i) => world.token(`storm-${seed}-${i}`)),
