@@ -99,6 +99,10 @@ it('reconcile hands such seats to the waitlist before it rebuilds', async () => 
   const results = await Promise.all(
     Array.from({ length: workers }, () => reconcileOnSale(world.worker())),
   );
-  expect(results.every((r) => r.unsettled === 0)).toBe(true);
+  expect(results.some((r) => r.rebuilt > 0)).toBe(true);
+  // A reconciler that finishes while another is between its promotion's commit and its Redis
+  // update may count the journey unsettled: that is the documented moment, not a fault. Once
+  // all four are done, nothing is left to repair.
   expect(await promotionViolations(plan)).toEqual([]);
+  expect(await reconcileOnSale(world.worker())).toMatchObject({ rebuilt: 0, unsettled: 0 });
 });
