@@ -7,20 +7,13 @@ import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import {
-  createDbClient,
-  type DbClient,
-  ensureDatabaseExists,
-  migrateDatabase,
-  rooms,
-  seedDemoSale,
-  withDatabase,
-} from '@tatkal/drizzle';
+import { createDbClient, type DbClient, rooms, seedDemoSale } from '@tatkal/drizzle';
 import { generateSigningKey } from '@tatkal/waiting-room';
 import { Redis } from 'ioredis';
 import { type BenchChild, spawnChild } from './children.ts';
 import { type Cleanup, progress } from './cleanup.ts';
 import type { BenchOptions } from './options.ts';
+import { throwawayDatabase } from './throwaway-database.ts';
 
 const repoRoot = fileURLToPath(new URL('../../../', import.meta.url));
 
@@ -72,18 +65,7 @@ export async function createWorld(cleanup: Cleanup, options: BenchOptions): Prom
   };
 
   const databaseName = `tatkal_bench_${runId}`;
-  const databaseUrl = withDatabase(options.pgAdminUrl, databaseName);
-  cleanup.defer(`drop database ${databaseName}`, async () => {
-    const admin = createDbClient({ url: options.pgAdminUrl, poolMax: 1 });
-    try {
-      await admin.pool.query(`drop database if exists "${databaseName}" with (force)`);
-      progress(`cleanup: dropped database ${databaseName}`);
-    } finally {
-      await admin.close();
-    }
-  });
-  await ensureDatabaseExists(databaseUrl);
-  await migrateDatabase(databaseUrl);
+  const databaseUrl = await throwawayDatabase(cleanup, options.pgAdminUrl, databaseName, progress);
   const db = createDbClient({ url: databaseUrl, poolMax: 2 });
   cleanup.defer('database pool', () => db.close());
   const seeded = await seedDemoSale(db.db);
