@@ -34,6 +34,12 @@ const ticketSecret = 'surge-queue-ticket-secret-of-at-least-32-characters';
 /** The whole run stops here whatever happens, so a stuck controller fails instead of hanging. */
 const runBudgetMs = 210_000;
 const slowCommitSeconds = 0.15;
+/**
+ * The room's commit latency target. Well above what a busy two-core machine shows for fast
+ * commits (p95 up to ~350 ms while other work runs), and well below what serialised slow
+ * commits show (seconds), so the test judges the controller and not the machine's load.
+ */
+const latencyTargetMs = 500;
 
 let db: DbClient;
 let redis: Redis;
@@ -65,9 +71,9 @@ async function setUp(): Promise<void> {
   // short so the visitors who never pay free their place in the session cap soon.
   await db.pool.query(
     `update rooms set min_admit_per_second = 10, max_admit_per_second = 80,
-            max_active_sessions = 600, latency_target_ms = 150, session_seconds = 30
+            max_active_sessions = 600, latency_target_ms = $2, session_seconds = 30
       where id = $1`,
-    [roomId],
+    [roomId, latencyTargetMs],
   );
   // Every 2A, 3A and sleeper berth is Tatkal here (the demo train keeps most as general quota),
   // so the sale lasts long enough for the controller to be seen at work.
@@ -159,6 +165,11 @@ async function call(
 
 /** Set when the test ends early, so visitors still polling stop quietly. */
 let stopped = false;
+
+/** One line per phase on stderr, so a slow or failed CI run shows where the time went. */
+function progress(startedAt: number, what: string): void {
+  process.stderr.write(`[surge e2e] +${((Date.now() - startedAt) / 1000).toFixed(1)} s: ${what}\n`);
+}
 
 const pause = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
@@ -279,9 +290,9 @@ async function untilDecision(
   return undefined;
 }
 
-// Opt-in (TATKAL_E2E=1): three services, 2,000 polling visitors and a slowed database load
-// the whole machine for about three minutes, so it stays out of the default test run.
-describe.runIf(process.env.TATKAL_E2E === '1')('Tatkal surge through the whole stack', () => {
+// Three services, 2,000 polling visitors and a slowed database load the whole machine, so this
+// file is in the e2e project, which runs after the others, one file at a time.
+describe('Tatkal surge through the whole stack', () => {
   beforeAll(setUp, 90_000);
   afterAll(tearDown);
 
@@ -312,6 +323,7 @@ describe.runIf(process.env.TATKAL_E2E === '1')('Tatkal surge through the whole s
       }
     }
     tally.joined = tickets.length;
+    progress(startedAt, `${tally.joined} joined`);
     const visits = tickets.map((ticket, n) =>
       visitor(n, ticket, tally, deadline).catch((error: unknown) => {
         if (!stopped)
@@ -327,7 +339,7 @@ describe.runIf(process.env.TATKAL_E2E === '1')('Tatkal surge through the whole s
     const fast = await untilDecision(
       (record) =>
         record.inputs.booking.commitP95Ms !== null &&
-        record.inputs.booking.commitP95Ms < 150 &&
+        record.inputs.booking.commitP95Ms < latencyTargetMs &&
         record.decision.ratePerSecond >= 12,
       startedAt,
       60_000,
@@ -343,11 +355,12 @@ describe.runIf(process.env.TATKAL_E2E === '1')('Tatkal surge through the whole s
     const before = perTick((await decisions()).slice(-5));
     const slowFrom = Date.now();
     await installSlowCommits();
+    progress(startedAt, `commits slowed at ${before.toFixed(1)} admissions/tick`);
 
     // The booking API's window reports the slow commits; admissions must fall within a few ticks.
     const overloaded = await untilDecision(
       (record) =>
-        (record.inputs.booking.commitP95Ms ?? 0) > 150 ||
+        (record.inputs.booking.commitP95Ms ?? 0) > latencyTargetMs ||
         (record.inputs.booking.poolWaiting ?? 0) > 0,
       slowFrom,
       30_000,
@@ -371,6 +384,7 @@ describe.runIf(process.env.TATKAL_E2E === '1')('Tatkal surge through the whole s
     const low = perTick((await decisions()).slice(-5));
     const fastFrom = Date.now();
     await dropSlowCommits();
+    progress(startedAt, `commits fast again at ${low.toFixed(1)} admissions/tick`);
     const target = Math.max(2 * low, 8);
     let raised = false;
     for (let waited = 0; waited < 60_000 && !raised; waited += 1_000) {
@@ -383,7 +397,16 @@ describe.runIf(process.env.TATKAL_E2E === '1')('Tatkal surge through the whole s
       `admissions never rose from ${low}/tick to ${target}/tick after commits were fast again; last: ${await lastDecisions()}`,
     ).toBe(true);
 
+    progress(startedAt, 'admissions rose again');
+    // The controller's part is shown. An operator's minimum outranks the controller: raising it
+    // lets the rest of the queue (mostly visitors who will find the train sold out) through in
+    // seconds rather than minutes, so the run stays short.
+    await db.pool.query('update rooms set min_admit_per_second = 80 where id = $1', [roomId]);
     await Promise.all(visits);
+    progress(
+      startedAt,
+      `visitors done: ${JSON.stringify({ ...tally, unexpected: tally.unexpected.length })}`,
+    );
     // Stop the worker (it flushes its audit batches on the way out) so nothing moves below.
     const worker = services.find((service) =>
       service.child.spawnargs.join(' ').includes('admission-worker'),
