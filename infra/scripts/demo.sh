@@ -31,6 +31,7 @@ export ADMISSION_JWKS_URL="${ADMISSION_JWKS_URL:-http://$HOST:$WAITING_ROOM_PORT
 export ADMISSION_KEYS_FILE="${ADMISSION_KEYS_FILE:-$TATKAL_ROOT/.data/admission-keys.json}"
 node waiting-room/src/commands/keys.ts generate "$ADMISSION_KEYS_FILE" >/dev/null
 export BOOKING_URL="${BOOKING_URL:-http://$HOST:${BOOKING_API_PORT:-8081}/book}"
+export WAITING_ROOM_URL="${WAITING_ROOM_URL:-http://$HOST:$WAITING_ROOM_PORT}"
 
 say() { printf '[demo] %s\n' "$*" >&2; }
 
@@ -108,7 +109,9 @@ Tatkal demo is up (logs in .data/demo-logs/). Ctrl-C stops everything this start
 
   queue page        http://$HOST:$WAITING_ROOM_PORT/rooms/demo   (sale opens a minute after the seed)
   waiting room      http://$HOST:$WAITING_ROOM_PORT      (/openapi.json, /readyz, /metrics)
-  booking API       http://$HOST:$BOOKING_API_PORT      (/readyz, /metrics)
+  booking page      $BOOKING_URL   (where the queue page sends admitted visitors)
+  booking API       http://$HOST:$BOOKING_API_PORT      (/openapi.json, /readyz, /metrics)
+  a rush to watch   pnpm loadtest:rush   (115 visitors through the queue to confirmed bookings)
   admission worker  http://$HOST:$ADMISSION_WORKER_PORT      (/readyz, /metrics, admin API under /admin)
   operator console  http://$HOST:$ADMISSION_WORKER_PORT/admin/console
   operator token    $(cat "$token_file")   (also in .data/operator-token)
