@@ -49,6 +49,7 @@ function refusal(reason: string, body: HoldBody, extra: Record<string, unknown>)
         code: 'hold_exists',
         title: 'You already hold seats',
         detail: 'One admission may hold one set of seats at a time: book or release it first.',
+        extensions: extra,
       });
     case 'inventory_missing':
       return new Problem({
@@ -114,15 +115,26 @@ export async function placeHold(
     throw refusal(outcome.reason, body, {
       ...(outcome.unavailableSeatIds ? { seatIds: outcome.unavailableSeatIds } : {}),
       ...(outcome.available === undefined ? {} : { available: outcome.available }),
+      // The visitor's own hold, so a page that lost track of it can book or release it.
+      ...(outcome.liveHold ? { hold: placedHold(body.journeyId, outcome.liveHold) } : {}),
     });
   }
   deps.metrics.holds.inc({ outcome: 'held' });
+  return placedHold(body.journeyId, outcome, body);
+}
+
+function placedHold(
+  journeyId: number,
+  hold: { holdId: string; seats: SeatRef[]; expiresAtMs: number },
+  // Every seat of a hold is of one class and quota (the script refuses anything else).
+  pool: { classCode: string; quota: string } | undefined = hold.seats[0],
+): PlacedHold {
   return {
-    holdId: publicHoldId(body.journeyId, outcome.holdId),
-    journeyId: body.journeyId,
-    classCode: body.classCode,
-    quota: body.quota,
-    seats: outcome.seats,
-    expiresAt: new Date(outcome.expiresAtMs).toISOString(),
+    holdId: publicHoldId(journeyId, hold.holdId),
+    journeyId,
+    classCode: pool?.classCode ?? '',
+    quota: pool?.quota ?? '',
+    seats: hold.seats,
+    expiresAt: new Date(hold.expiresAtMs).toISOString(),
   };
 }

@@ -133,7 +133,15 @@ export async function holdSeats(
     case InventoryCode.InventoryMissing:
       return { ok: false, reason: 'inventory_missing' };
     case InventoryCode.TokenHasLiveHold:
-      return { ok: false, reason: 'token_has_live_hold' };
+      return {
+        ok: false,
+        reason: 'token_has_live_hold',
+        liveHold: {
+          holdId: String(items[1]),
+          expiresAtMs: toInteger(script, reply, items[2]),
+          seats: toSeatRefs(script, items, 3),
+        },
+      };
     case InventoryCode.UnknownSeat:
       return { ok: false, reason: 'unknown_seat', unavailableSeatIds: toSeatIds(script, items, 1) };
     case InventoryCode.MixedClassOrQuota:

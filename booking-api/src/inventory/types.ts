@@ -63,6 +63,8 @@ export type HoldOutcome =
       unavailableSeatIds?: number[];
       /** not_enough_berths: how many berths of the class and quota are free. */
       available?: number;
+      /** token_has_live_hold: the token's live hold, so its holder can book or release it. */
+      liveHold?: { holdId: string; seats: SeatRef[]; expiresAtMs: number };
     };
 
 export type SeatState = 'free' | 'held' | 'sold';

@@ -38,7 +38,8 @@
   Returns a table, first element the status:
     {1, expiresAtMs, seatId1, meta1, seatId2, meta2, ...}  held (or the retried hold)
     {-2}                     InventoryMissing: the journey's inventory is not built
-    {-3}                     TokenHasLiveHold: the token holds other seats already
+    {-3, holdId, expiresAtMs, seatId1, meta1, ...}
+                             TokenHasLiveHold: the token holds other seats already (that hold)
     {-4, seatId, ...}        UnknownSeat: these ids are not seats of this journey
     {-5}                     MixedClassOrQuota: named seats of more than one class or quota
     {-6, seatId, ...}        SeatsUnavailable: these named seats are held or sold
@@ -101,7 +102,11 @@ end
 local linked = redis.call('HGET', K_TOKENS, jti)
 if linked then
   local linkedRecord = readRecord(linked)
-  if isLive(linkedRecord, nowMs) then return {-3} end
+  if isLive(linkedRecord, nowMs) then
+    local out = {-3, linked, linkedRecord.exp}
+    for _, v in ipairs(seatRefs(linkedRecord.seats)) do out[#out + 1] = v end
+    return out
+  end
   if linkedRecord and linkedRecord.st == 'held' then dropHold(linked) end
   redis.call('HDEL', K_TOKENS, jti)
 end

@@ -103,6 +103,8 @@ const en = {
   seatsTakenNoWaitlist:
     'Someone else has just taken some of these berths. They are now shown as taken: choose others. Premium Tatkal has no waitlist.',
   notEnough: 'Only {n} berths of this class and quota are free now.',
+  holdResumed:
+    'You already hold these berths under this admission. Book them, or release them to choose again.',
   holdExpired: 'Your hold ran out and the berths went back on sale. Choose berths again.',
   bookingExpired: 'The time to pay for this booking ran out and its berths went back on sale.',
   holdAgain: 'Choose berths again',
@@ -221,6 +223,7 @@ const hi: Record<BookingStringKey, string> = {
   seatsTakenNoWaitlist:
     'इनमें से कुछ बर्थ अभी किसी और ने ले लीं। अब वे भरी हुई दिख रही हैं: दूसरी चुनें। प्रीमियम तत्काल में प्रतीक्षा सूची नहीं है।',
   notEnough: 'इस श्रेणी और कोटा में अभी केवल {n} बर्थ खाली हैं।',
+  holdResumed: 'इस प्रवेश पर ये बर्थ पहले से आपके लिए रुकी हुई हैं। इन्हें बुक करें, या छोड़कर फिर से चुनें।',
   holdExpired: 'आपकी रोक का समय समाप्त हो गया और बर्थ फिर से बिक्री पर हैं। फिर से बर्थ चुनें।',
   bookingExpired: 'इस बुकिंग के भुगतान का समय समाप्त हो गया और उसकी बर्थ फिर से बिक्री पर हैं।',
   holdAgain: 'फिर से बर्थ चुनें',

@@ -163,4 +163,34 @@ describe('booking flow', () => {
     expect(taken.status).toBe(409);
     expect(taken.body).toMatchObject({ code: 'seat_unavailable', waitlist: { offered: true } });
   });
+
+  it('answers a second hold with 409 hold_exists naming the live hold, which can then be released', async () => {
+    const token = await world.token('visitor-5');
+    const request = {
+      journeyId: world.journeyId,
+      classCode: 'SL',
+      quota: 'TQ',
+      berths: { count: 1, preferences: [null] },
+    };
+    const held = await world.call('POST', '/v1/holds', token, request, {
+      'idempotency-key': 'h-5',
+    });
+    expect(held.status).toBe(201);
+    // A page that lost the hold (its storage cleared) asks again under a new key.
+    const lost = await world.call('POST', '/v1/holds', token, request, {
+      'idempotency-key': 'h-5-lost',
+    });
+    expect(lost.status).toBe(409);
+    expect(lost.body).toMatchObject({ code: 'hold_exists', hold: held.body });
+    const released = await world.call(
+      'DELETE',
+      `/v1/holds/${encodeURIComponent(String((lost.body.hold as { holdId: string }).holdId))}`,
+      token,
+    );
+    expect(released.status).toBe(204);
+    const again = await world.call('POST', '/v1/holds', token, request, {
+      'idempotency-key': 'h-5-again',
+    });
+    expect(again.status).toBe(201);
+  });
 });

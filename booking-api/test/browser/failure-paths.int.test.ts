@@ -212,6 +212,37 @@ describe('booking page failure paths in Chromium', () => {
     expect(errors).toEqual([]);
   }, 60_000);
 
+  it('a page that lost its hold (storage cleared) is given it back by the API, and can release it', async () => {
+    const subject = 'forgetful-visitor';
+    const { page, errors, token } = await holdOneBerth(subject, [409]);
+    const seats = await page.locator('#held-seats').textContent();
+    const heldNow = async () =>
+      (
+        await readAvailability(world.deps.redis, world.deps.prefix, world.journeyId, Date.now())
+      ).find((pool) => pool.classCode === '3A' && pool.quota === 'TQ')?.held ?? 0;
+    const heldBefore = await heldNow();
+
+    // The tab's storage is gone (another tab, a cleared browser): the page starts afresh and
+    // asks for a new hold under a new idempotency key.
+    await page.evaluate('sessionStorage.clear()');
+    await page.goto('about:blank');
+    await page.goto(bookUrl(token));
+    await page.getByRole('radio', { name: /^AC 3 Tier \(3A\), Tatkal:/ }).check();
+    await page.getByRole('radio', { name: 'Any free berths, with preferences' }).check();
+    await page.getByRole('button', { name: 'Hold these berths' }).click();
+    await page.locator('#alert', { hasText: 'You already hold these berths' }).waitFor();
+    await page.locator('#s-held').waitFor();
+    expect(await page.locator('#held-seats').textContent()).toBe(seats);
+    expect(await heldNow()).toBe(heldBefore);
+
+    await page.getByRole('button', { name: 'Release and choose again' }).click();
+    await page.locator('#s-choose').waitFor();
+    expect(await heldNow()).toBe(heldBefore - 1);
+    expect(await bookingsOf(world.deps.db.db, subject)).toEqual([]);
+    expect(await auditNow()).toEqual(clean);
+    expect(errors).toEqual([]);
+  }, 60_000);
+
   it('a failed payment says so and keeps the berths; the retry succeeds: one booking, CONFIRMED', async () => {
     const subject = 'unlucky-payer';
     const { page, errors } = await holdOneBerth(subject, [422]);

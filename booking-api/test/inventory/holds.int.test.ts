@@ -398,15 +398,20 @@ describe('one live hold per token', () => {
     const token = { subject: 'bob', tokenJti: 'bob-token' };
     const first = await hold(named('B1/17'), { holder: token, ttlMs: 1_000 });
     if (!first.ok) throw new Error('hold refused');
+    // The refusal names the live hold, so a holder who lost track of it can book or release it.
     expect(await hold(named('B1/18'), { holder: token })).toEqual({
       ok: false,
       reason: 'token_has_live_hold',
+      liveHold: { holdId: first.holdId, expiresAtMs: first.expiresAtMs, seats: first.seats },
     });
     expect(await hold(named('B1/18'), { holder: token, nowMs: t0 + 1_000 })).toMatchObject({
       ok: true,
     });
     const third = await hold(named('B1/19'), { holder: token, nowMs: t0 + 1_001 });
-    expect(third).toEqual({ ok: false, reason: 'token_has_live_hold' });
+    expect(third).toMatchObject({ ok: false, reason: 'token_has_live_hold' });
+    expect(third.ok === false && third.liveHold?.seats.map((s) => s.seatId)).toEqual([
+      seat('B1/18'),
+    ]);
   });
 
   it('answers a retry with the same hold id with the same hold, holding nothing more', async () => {

@@ -243,6 +243,15 @@ globalThis.TatkalBookingChoose = (ctx) => {
         say(t('notEnough', { n: problem.available ?? 0 }));
         offerWaitlist(problem.waitlist);
         await refreshAvailability();
+      } else if (problem.code === 'hold_exists' && problem.hold) {
+        // This admission already holds berths the page lost track of (its storage was
+        // cleared, or another tab holds them): carry on with that hold.
+        ctx.store.flow.hold = problem.hold;
+        ctx.store.flow.holdPreferences = null;
+        ctx.store.forgetKey('hold');
+        selected.clear();
+        ctx.showHeld();
+        say(t('holdResumed'));
       } else {
         say(problemText(problem));
       }
