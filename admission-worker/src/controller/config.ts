@@ -41,6 +41,8 @@ export const defaultControllerConfig: Readonly<ControllerConfig> = Object.freeze
   sessionCapCapacityFloor: 0.8,
   uncapStrength: 0.5,
   limitedShare: 0.9,
+  steadyBand: 0.05,
+  minConversion: 0.2,
   recoveryInflation: 1.3,
   recoveryTicks: 3,
 });

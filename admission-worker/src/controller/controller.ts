@@ -7,7 +7,7 @@
 // cap (Little's law on the measured session time) stops admissions while the pipeline drains.
 import { resolveControllerConfig } from './config.ts';
 import { smooth } from './health.ts';
-import { controllerStep } from './rate-step.ts';
+import { controllerStep, deadTimeSeconds } from './rate-step.ts';
 import type {
   ControllerConfig,
   ControllerInputs,
@@ -127,6 +127,19 @@ export function decide(
   }
 
   const blind = step.rule === 'blind_hold' || step.rule === 'blind_decay';
+  const slowAdmitted = smoothAdmitted(prev.slowAdmitted ?? null, admit, interval, cfg);
+  const spell = steadySpell(prev, rate, inputs.nowMs, cfg);
+  const conversion = measureConversion(prev, {
+    inputs,
+    cfg,
+    interval,
+    steadySinceMs: spell.steadySinceMs,
+    // Only with latency clearly on its floor: near the knee fewer commits than admissions is a
+    // backlog forming (the backend at its capacity), not visitors who do not book.
+    healthy: (step.headroomStrength ?? 0) >= cfg.uncapStrength,
+    goodput: smoothed.goodput,
+    slowAdmitted,
+  });
   // How much of what the rate owed was admitted, smoothed: below limitedShare the goodput is
   // the controller's own limit (session cap, nobody waiting), not the backend's.
   const share = whole > 0 ? admit / whole : null;
@@ -159,14 +172,65 @@ export function decide(
       baseP95Ms: blind ? prev.baseP95Ms : smoothed.baseP95,
       smoothedGoodput: blind ? prev.smoothedGoodput : smoothed.goodput,
       slowGoodput: blind ? (prev.slowGoodput ?? null) : smoothed.slowGoodput,
-      slowAdmitted: smoothAdmitted(prev.slowAdmitted ?? null, admit, interval, cfg),
+      slowAdmitted,
       sessionsMeasuredSinceMs,
       admittedShare,
       floorTicks: blind ? (prev.floorTicks ?? 0) : smoothed.floorTicks,
       poolQueuedAtMs: step.poolQueuedAtMs,
       spellStartMs: step.spellStartMs,
+      conversion,
+      ...spell,
     },
   };
+}
+
+/** The steady spell this tick belongs to: it goes on while the rate stays within the band. */
+function steadySpell(
+  prev: ControllerState,
+  rate: number,
+  nowMs: number,
+  cfg: ControllerConfig,
+): { steadyRate: number; steadySinceMs: number } {
+  const since = prev.steadySinceMs ?? null;
+  const at = prev.steadyRate ?? null;
+  if (since !== null && at !== null && Math.abs(rate - at) <= cfg.steadyBand * at) {
+    return { steadyRate: at, steadySinceMs: since };
+  }
+  return { steadyRate: rate, steadySinceMs: nowMs };
+}
+
+/**
+ * Commits per admitted visitor. The goodput trails admissions by the dead time, so while the
+ * rate moves their ratio is the lag, not the conversion (on a ramp it reads far below one):
+ * it is taken only once the rate has held steady for a dead time and the slow smoothing of
+ * admissions, on ticks that read headroom, and smoothed again. Never above one.
+ */
+function measureConversion(
+  prev: ControllerState,
+  at: {
+    inputs: ControllerInputs;
+    cfg: ControllerConfig;
+    interval: number;
+    steadySinceMs: number;
+    healthy: boolean;
+    goodput: number | null;
+    slowAdmitted: number | null;
+  },
+): number | null {
+  const kept = prev.conversion ?? null;
+  const { inputs, cfg, goodput, slowAdmitted } = at;
+  if (!at.healthy || goodput === null || slowAdmitted === null || !(slowAdmitted > 0)) return kept;
+  const steadyFor = (inputs.nowMs - at.steadySinceMs) / 1000;
+  if (steadyFor < deadTimeSeconds(inputs, cfg) + cfg.floorSmoothingSeconds) return kept;
+  // The smoothed goodput is in admissions (divided by the conversion it was read with).
+  const commits = goodput * (kept ?? 1);
+  // A shortfall the rules already allow for (the knee's goodput share) is taken as none:
+  // timeouts and retries after a capacity change read a little below one, and dividing by
+  // that would overstate every goodput the controller compares with its rate.
+  const ratio = commits / slowAdmitted;
+  const reading = ratio >= cfg.kneeGoodputShare ? 1 : Math.max(cfg.minConversion, ratio);
+  if (kept === null) return reading;
+  return kept + (1 - Math.exp(-at.interval / cfg.smoothingSeconds)) * (reading - kept);
 }
 
 /** Admissions per second, smoothed over floorSmoothingSeconds (a running level, not a peak). */

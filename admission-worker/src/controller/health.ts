@@ -39,10 +39,18 @@ export function knownPercentile(
 }
 
 /** Commits per second over the booking window, when the window's length is known. */
-export function measuredGoodput(inputs: ControllerInputs): number | null {
+/**
+ * Commits per second in the booking API's window, divided by the conversion (commits per
+ * admitted visitor, see `ControllerState.conversion`): the goodput in admissions, the unit the
+ * rate is in. Where everyone admitted books, the two are the same.
+ */
+export function measuredGoodput(
+  inputs: ControllerInputs,
+  conversion: number | null | undefined,
+): number | null {
   const window = inputs.booking.windowSeconds;
   if (window === undefined || window === null || !(window > 0)) return null;
-  return inputs.booking.commitSamples / window;
+  return inputs.booking.commitSamples / window / (conversion ?? 1);
 }
 
 export function isBlind(inputs: ControllerInputs, config: ControllerConfig): string | null {
@@ -126,10 +134,11 @@ export function smooth(
   const baseP95 = floor(prev.baseP95Ms, slowP95);
   // Goodput is smoothed faster: it bounds growth, and lag there is lost ramp time.
   const goodputAlpha = 1 - Math.exp((-4 * interval) / config.smoothingSeconds);
-  const goodput = ewma(prev.smoothedGoodput, measuredGoodput(inputs), goodputAlpha);
+  const served = measuredGoodput(inputs, prev.conversion);
+  const goodput = ewma(prev.smoothedGoodput, served, goodputAlpha);
   const slowGoodput = ewma(
     prev.slowGoodput ?? null,
-    measuredGoodput(inputs),
+    served,
     1 - Math.exp(-interval / config.floorSmoothingSeconds),
   );
   const ratios: number[] = [];

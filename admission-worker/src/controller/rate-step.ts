@@ -24,6 +24,12 @@ export interface RateStep {
   spellStartMs: number | null;
 }
 
+/** The dead time is measured (session time from real token lifetimes), never configured. */
+export function deadTimeSeconds(inputs: ControllerInputs, cfg: ControllerConfig): number {
+  const measured = inputs.sessions.meanSessionSeconds;
+  return measured !== null && measured > 0 ? measured : cfg.fallbackDeadTimeSeconds;
+}
+
 export function controllerStep(
   inputs: ControllerInputs,
   prev: ControllerState,
@@ -61,9 +67,7 @@ export function controllerStep(
   if (queuedNow) kept.poolQueuedAtMs = now;
   if (health.kind === 'steady') return { ...kept, rate, rule: 'steady', reason: health.why };
 
-  // The dead time is measured (session time from real token lifetimes), never configured.
-  const measured = inputs.sessions.meanSessionSeconds;
-  const deadTime = measured !== null && measured > 0 ? measured : cfg.fallbackDeadTimeSeconds;
+  const deadTime = deadTimeSeconds(inputs, cfg);
   const sinceCut = prev.lastCutAtMs === null ? Infinity : (now - prev.lastCutAtMs) / 1000;
   const goodput = smoothed.goodput;
   const known = prev.capacityEstimate;
@@ -95,7 +99,7 @@ export function controllerStep(
       (freshP95 > cfg.headroomLatency * inputs.bounds.latencyTargetMs ||
         (smoothed.baseP95 !== null && freshP95 >= cfg.inflationKnee * smoothed.baseP95));
     const saturated = queuedNow && (slowCommits || queuedBefore);
-    const raw = measuredGoodput(inputs);
+    const raw = measuredGoodput(inputs, prev.conversion);
     const served = !saturated
       ? null
       : raw === null

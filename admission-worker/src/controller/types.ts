@@ -168,6 +168,17 @@ export interface ControllerState {
   readonly poolQueuedAtMs?: number | null;
   /** Tick time the current (or last) saturated spell began. */
   readonly spellStartMs?: number | null;
+  /**
+   * Commits per admitted visitor (0–1), measured while the rate held steady and healthy for a
+   * dead time and the slow smoothing; absent or null (taken as 1) until then. Not everyone
+   * admitted books (a class sold out, a visitor who leaves), and every goodput the controller
+   * compares with its rate is divided by it, so a low share of bookers does not read as a low
+   * capacity.
+   */
+  readonly conversion?: number | null;
+  /** The rate a steady spell began at, and when: the conversion is measured only in one. */
+  readonly steadyRate?: number | null;
+  readonly steadySinceMs?: number | null;
 }
 
 /** Tuning of the update rule; see docs/adr/0010-admission-controller.md for why each value. */
@@ -257,6 +268,11 @@ export interface ControllerConfig {
   /** Admitted share of what the rate owed below which the goodput is demand- or cap-limited
    * and says nothing about capacity (no easing down to it). */
   limitedShare: number;
+  /** A steady spell (for measuring the conversion) lasts while the rate stays within this
+   * fraction of the rate it began at. */
+  steadyBand: number;
+  /** The conversion is never taken below this: below it a reading is more likely a stall. */
+  minConversion: number;
   /** Fresh latency at or below this multiple of its floor counts as recovered… */
   recoveryInflation: number;
   /** …and after this many such ticks in a row the smoothed latency drops to the fresh one. */

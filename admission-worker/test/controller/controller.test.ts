@@ -280,6 +280,74 @@ describe('decide', () => {
     expect(knee(500, 800, 20, 60).decision).toMatchObject({ activeSessionCap: 1_000_000 });
   });
 
+  it('grows past the operator minimum when only some of the admitted book, latency on its floor', () => {
+    // The surge end-to-end run: 60 % of the admitted book, 5 s after admission, commits at their
+    // unloaded latency, an operator minimum of 10/s. The goodput in commits is 0.6 of the rate
+    // and a first approach may lead it by only 30 %; in admissions it is the whole rate.
+    const book = (config: Partial<typeof defaultControllerConfig>) => {
+      const admitted: number[] = [];
+      let state: ControllerState | null = null;
+      let last: ControllerResult | undefined;
+      for (let t = 0; t < 150; t++) {
+        // The booking API's 10 s window: commits from visitors admitted 5 s before each second.
+        let commits = 0;
+        for (let back = 5; back < 15; back++) commits += 0.6 * (admitted[t - back] ?? 0);
+        const inputs = healthyInputs({ nowMs: 1_000_000 + t * 1_000 });
+        last = decide(
+          {
+            ...inputs,
+            booking: { ...inputs.booking, commitSamples: Math.round(commits), windowSeconds: 10 },
+            sessions: { ...inputs.sessions, meanSessionSeconds: 5 },
+            bounds: { ...inputs.bounds, minPerSecond: 10 },
+          },
+          state,
+          { initialRatePerSecond: 10, ...config },
+        );
+        state = last.state;
+        admitted.push(last.decision.admit);
+      }
+      return { rate: last?.decision.ratePerSecond ?? 0, conversion: state?.conversion };
+    };
+    const measured = book({});
+    expect(measured.conversion).toBeCloseTo(0.6, 1);
+    expect(measured.rate).toBeGreaterThan(20);
+    // Negative control: with the conversion taken as one whatever is measured, the rate stays
+    // pinned at the minimum, 1.3 × 0.6 of itself being less than itself.
+    const pinned = book({ minConversion: 1 });
+    expect(pinned.conversion).toBe(1);
+    expect(pinned.rate).toBeLessThan(11);
+  });
+
+  it('does not take the lag of a ramp for a low conversion', () => {
+    // Everyone books, 60 s after admission, while the rate ramps: commits trail admissions by
+    // more than the slow average of admissions does.
+    const ramp = (config: Partial<typeof defaultControllerConfig>) => {
+      const admitted: number[] = [];
+      let state: ControllerState | null = null;
+      for (let t = 0; t < 300; t++) {
+        const inputs = healthyInputs({ nowMs: 1_000_000 + t * 1_000 });
+        const r = decide(
+          {
+            ...inputs,
+            booking: { ...inputs.booking, commitSamples: admitted[t - 60] ?? 0 },
+            sessions: { ...inputs.sessions, meanSessionSeconds: 60 },
+          },
+          state,
+          { initialRatePerSecond: 100, ...config },
+        );
+        state = r.state;
+        admitted.push(r.decision.admit);
+      }
+      return { last: admitted.at(-1) ?? 0, conversion: state?.conversion ?? 1 };
+    };
+    const steadyOnly = ramp({});
+    expect(steadyOnly.last).toBeGreaterThan(200);
+    expect(steadyOnly.conversion).toBe(1);
+    // Negative control: measured on the ramp (every rate counts as steady), the lag reads as
+    // visitors who do not book (0.69 here).
+    expect(ramp({ steadyBand: Number.POSITIVE_INFINITY }).conversion).toBeLessThan(0.8);
+  });
+
   it('is deterministic and its state survives a JSON round trip', () => {
     const tweak: Tweak = (i) => ({ ...i, booking: { ...i.booking, commitP95Ms: 70 } });
     const direct = run(40, tweak);

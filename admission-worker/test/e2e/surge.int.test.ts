@@ -337,8 +337,9 @@ describe('Tatkal surge through the whole stack', () => {
     // Once the booking API reports fast commits with enough samples and the controller has
     // raised admissions on that evidence above the operator's minimum (10/s), make commits
     // slow. Not much above it: on a first approach the rate may lead the goodput by at most
-    // 30 %, and here some of the admitted find their class sold out and never commit, so the
-    // rate can settle below 12/s (it held at 11.8/s in one CI run).
+    // 30 %, and here some of the admitted find their class sold out and never commit. Until
+    // the controller has measured that conversion (after a steady spell of a dead time and
+    // 30 s), the rate can settle below 12/s (it held at 11.8/s in one CI run).
     const fast = await untilDecision(
       (record) =>
         record.inputs.booking.commitP95Ms !== null &&
