@@ -23,9 +23,9 @@ export interface PlacedHold {
 }
 
 function refusal(reason: string, body: HoldBody, extra: Record<string, unknown>): Problem {
-  // PT has no waitlist; TQ and GN offer it when the quota is full.
+  // Only Tatkal (TQ) has a waitlist (POST /v1/waitlist refuses GN and PT).
   const waitlist =
-    body.quota === 'PT' ? { offered: false } : { offered: true, href: '/v1/waitlist' };
+    body.quota === 'TQ' ? { offered: true, href: '/v1/waitlist' } : { offered: false };
   switch (reason) {
     case 'seats_unavailable':
       return new Problem({

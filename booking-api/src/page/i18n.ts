@@ -101,7 +101,7 @@ const en = {
   seatsTaken:
     'Someone else has just taken some of these berths. They are now shown as taken: choose others, or join the waitlist.',
   seatsTakenNoWaitlist:
-    'Someone else has just taken some of these berths. They are now shown as taken: choose others. Premium Tatkal has no waitlist.',
+    'Someone else has just taken some of these berths. They are now shown as taken: choose others. Only Tatkal (TQ) has a waitlist.',
   notEnough: 'Only {n} berths of this class and quota are free now.',
   holdResumed:
     'You already hold these berths under this admission. Book them, or release them to choose again.',
@@ -221,7 +221,7 @@ const hi: Record<BookingStringKey, string> = {
   seatsTaken:
     'इनमें से कुछ बर्थ अभी किसी और ने ले लीं। अब वे भरी हुई दिख रही हैं: दूसरी चुनें या प्रतीक्षा सूची में जुड़ें।',
   seatsTakenNoWaitlist:
-    'इनमें से कुछ बर्थ अभी किसी और ने ले लीं। अब वे भरी हुई दिख रही हैं: दूसरी चुनें। प्रीमियम तत्काल में प्रतीक्षा सूची नहीं है।',
+    'इनमें से कुछ बर्थ अभी किसी और ने ले लीं। अब वे भरी हुई दिख रही हैं: दूसरी चुनें। प्रतीक्षा सूची केवल तत्काल (TQ) में है।',
   notEnough: 'इस श्रेणी और कोटा में अभी केवल {n} बर्थ खाली हैं।',
   holdResumed: 'इस प्रवेश पर ये बर्थ पहले से आपके लिए रुकी हुई हैं। इन्हें बुक करें, या छोड़कर फिर से चुनें।',
   holdExpired: 'आपकी रोक का समय समाप्त हो गया और बर्थ फिर से बिक्री पर हैं। फिर से बर्थ चुनें।',

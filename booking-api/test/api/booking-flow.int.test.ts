@@ -164,6 +164,46 @@ describe('booking flow', () => {
     expect(taken.body).toMatchObject({ code: 'seat_unavailable', waitlist: { offered: true } });
   });
 
+  it.each(['PT', 'GN'])(
+    'offers no waitlist when a %s seat is taken: only Tatkal has one',
+    async (quota) => {
+      const scope = { quotas: [quota] };
+      const first = await world.token(`visitor-${quota}-1`, scope);
+      const second = await world.token(`visitor-${quota}-2`, scope);
+      const pool = { journeyId: world.journeyId, classCode: 'SL', quota };
+      const held = await world.call(
+        'POST',
+        '/v1/holds',
+        first,
+        { ...pool, berths: { count: 1, preferences: [null] } },
+        { 'idempotency-key': `h-${quota}-1` },
+      );
+      expect(held.status, JSON.stringify(held.body)).toBe(201);
+      const seatId = (held.body.seats as Array<{ seatId: number }>)[0]?.seatId;
+      const taken = await world.call(
+        'POST',
+        '/v1/holds',
+        second,
+        { ...pool, seatIds: [seatId] },
+        { 'idempotency-key': `h-${quota}-2` },
+      );
+      expect(taken.status).toBe(409);
+      expect(taken.body).toMatchObject({ code: 'seat_unavailable', waitlist: { offered: false } });
+      // And the waitlist itself refuses the quota, so offering it would lead nowhere.
+      const join = await world.call(
+        'POST',
+        '/v1/waitlist',
+        second,
+        {
+          ...pool,
+          passengers: [{ name: 'Asha Verma', age: 34, gender: 'F', berthPreference: null }],
+        },
+        { 'idempotency-key': `w-${quota}` },
+      );
+      expect(join.body).toMatchObject({ code: 'waitlist_not_offered' });
+    },
+  );
+
   it('answers a second hold with 409 hold_exists naming the live hold, which can then be released', async () => {
     const token = await world.token('visitor-5');
     const request = {

@@ -192,8 +192,9 @@
         stopCountdown();
         store.flow.hold = null;
         store.save();
-        say(t('seatsTaken'));
-        offerWaitlist({ offered: hold.quota !== 'PT' });
+        const waitlist = hold.quota === 'TQ';
+        say(t(waitlist ? 'seatsTaken' : 'seatsTakenNoWaitlist'));
+        offerWaitlist({ offered: waitlist });
         await refreshAvailability();
         await showChoose();
       } else {
