@@ -23,6 +23,11 @@ const promoteSchema = z.object({
   paymentWindowMs: z.number().int().min(1_000).max(86_400_000),
   /** Most bookings promoted by one call. */
   limit: z.number().int().min(1).max(1_000).default(100),
+  /**
+   * Seats free in PostgreSQL that the waitlist must not take: those on sale or held in the
+   * Redis inventory (a shopper may hold them now). The caller reads Redis; default none.
+   */
+  excludeSeatIds: z.array(z.number().int().positive()).default([]),
 });
 export type PromoteWaitlistInput = z.input<typeof promoteSchema>;
 
@@ -89,7 +94,8 @@ export async function promoteWaitlist(
         ),
       )
       .orderBy(passengers.bookingId, passengers.ordinal);
-    let free = await freeSeats(tx, valid, locking);
+    const excluded = new Set(valid.excludeSeatIds);
+    let free = (await freeSeats(tx, valid, locking)).filter((seat) => !excluded.has(seat.seatId));
 
     const expiresAt = new Date(valid.nowMs + valid.paymentWindowMs);
     const promoted: PromotedBooking[] = [];
