@@ -1,15 +1,9 @@
-// The waitlist's safety net: a worker expired bookings in PostgreSQL and died before giving
-// the seats back, so Redis still shows them sold and nobody was promoted. Four workers running
-// the promote job at once finish the return and promote in order exactly as far as the seats
-// go; seats that are free or held in Redis are never taken from shoppers. Reconcile does the
-// same before rebuilding, so a rebuild never hands such seats to general sale.
-import { randomUUID } from 'node:crypto';
 import { expireUnpaidBookings } from '@tatkal/booking-api/bookings';
-import { holdSeats, readHold } from '@tatkal/booking-api/inventory';
+import { readHold } from '@tatkal/booking-api/inventory';
 import { seedDemoSale } from '@tatkal/drizzle';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { promoteWaitlists, reconcileOnSale } from '../../src/jobs/index.ts';
-import { waitlisted } from './support/bookings.ts';
+import { shopperHolds, waitlisted } from './support/bookings.ts';
 import {
   expectedPromotions,
   inventoryViolations,
@@ -72,21 +66,14 @@ it('finishes a return cut short and promotes in order exactly once, from 4 worke
   // seats are free in PostgreSQL, but they were never returned, so they are not the job's.
   await waitlisted(world, '3A', 1, plan.journeyId);
   const threeA = await world.seatIds('3A', 'TQ', plan.journeyId);
-  const held = await holdSeats(world.redis, world.prefix, {
-    journeyId: plan.journeyId,
-    request: { kind: 'seats', seatIds: threeA.slice(0, 2) },
-    holder: { subject: 'shopper', tokenJti: randomUUID() },
-    ttlMs: 600_000,
-    nowMs: Date.now(),
-  });
-  if (!held.ok) throw new Error(held.reason);
+  const heldId = await shopperHolds(world, plan.journeyId, threeA.slice(0, 2));
 
   const deps = Array.from({ length: workers }, () => world.worker());
   const results = await Promise.all(deps.map((d) => promoteWaitlists(d)));
   expect(results.reduce((sum, r) => sum + r.promoted, 0)).toBe(promotedCount);
   expect(await promotionViolations(plan)).toEqual([]);
   expect(
-    await readHold(world.redis, world.prefix, plan.journeyId, held.holdId, Date.now()),
+    await readHold(world.redis, world.prefix, plan.journeyId, heldId, Date.now()),
   ).toMatchObject({ state: 'held' });
 
   const again = await Promise.all(deps.map((d) => promoteWaitlists(d)));

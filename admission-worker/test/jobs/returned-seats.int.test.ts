@@ -1,18 +1,11 @@
-// Returned seats go to the waitlist before anyone else, and never take a shopper's hold.
-// Two returns racing, forced into the order that breaks the booking API's flow on its own:
-// worker B has expired booking X in PostgreSQL but not yet returned its seats; worker A
-// expires Y, returns its seats and promotes the waitlist onto X's and Y's seats; then B
-// returns X's seats, freeing in Redis seats PostgreSQL has just given away. The return
-// re-checks PostgreSQL afterwards and re-marks them sold; the control without it is caught.
-import { randomUUID } from 'node:crypto';
 import { expireBooking, promoteWaitlist } from '@tatkal/booking-api/bookings';
 import { type ReturnedSeats, returnSeatsAndPromote } from '@tatkal/booking-api/flows';
-import { holdSeats, readHold, readRawSnapshot } from '@tatkal/booking-api/inventory';
+import { readHold, readRawSnapshot } from '@tatkal/booking-api/inventory';
 import { seedDemoSale } from '@tatkal/drizzle';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { JobDeps } from '../../src/jobs/index.ts';
 import { returnAndPromote } from '../../src/jobs/returned-seats.ts';
-import { unpaidBooking, waitlisted } from './support/bookings.ts';
+import { shopperHolds, unpaidBooking, waitlisted } from './support/bookings.ts';
 import { inventoryViolations } from './support/checks.ts';
 import { createJobsWorld, type JobsWorld } from './support/world.ts';
 
@@ -80,29 +73,22 @@ describe('a return with a waitlist and shoppers at work', () => {
       dueAgoMs: 1_000,
       journeyId: journey.id,
     });
-    const party = await waitlisted(world, '2A', 1, journey.id);
+    await waitlisted(world, '2A', 1, journey.id);
     await world.rebuild(journey.id);
-    const shopper = await holdSeats(world.redis, world.prefix, {
-      journeyId: journey.id,
-      request: { kind: 'seats', seatIds: seats.slice(0, 2) },
-      holder: { subject: 'shopper', tokenJti: randomUUID() },
-      ttlMs: 600_000,
-      nowMs: Date.now(),
-    });
-    if (!shopper.ok) throw new Error(shopper.reason);
+    const shopperHold = await shopperHolds(world, journey.id, seats.slice(0, 2));
     const expired = await expireBooking({ db: world.db.db }, booking.bookingId, Date.now());
     if (!expired.expired) throw new Error('booking did not expire');
-    return { journeyId: journey.id, seats, returning, party, shopper, expired: expired.booking };
+    return { journeyId: journey.id, seats, returning, shopperHold, expired: expired.booking };
   }
 
   it('gives the waitlist a returned seat, leaves the shopper their hold, and puts the rest on sale', async () => {
-    const { journeyId, returning, shopper, expired } = await scene(2);
+    const { journeyId, returning, shopperHold, expired } = await scene(2);
     expect(await returnAndPromote(world.worker(), expired)).toBe(1);
     const { states } = await readRawSnapshot(world.redis, world.prefix, journeyId, Date.now());
     // The waitlisted party of one has the first returned seat; the other is on sale again.
     expect(returning.map((seatId) => states.get(seatId))).toEqual(['sold', 'free']);
     expect(
-      await readHold(world.redis, world.prefix, journeyId, shopper.holdId, Date.now()),
+      await readHold(world.redis, world.prefix, journeyId, shopperHold, Date.now()),
     ).toMatchObject({ state: 'held' });
     expect(await inventoryViolations(world, journeyId)).toEqual([]);
   });

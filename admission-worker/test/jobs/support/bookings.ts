@@ -10,6 +10,7 @@ import {
   joinWaitlist,
   type WaitlistEntry,
 } from '@tatkal/booking-api/bookings';
+import { holdSeats } from '@tatkal/booking-api/inventory';
 import type { ClassCode } from '@tatkal/drizzle/schema';
 import type { JobsWorld } from './world.ts';
 
@@ -112,4 +113,21 @@ export async function cancelledWaitlist(world: JobsWorld, classCode: ClassCode) 
     { pnr: entry.pnr, subject: 'cancel-me', nowMs: Date.now() },
   );
   return entry;
+}
+
+/** A shopper holds these seats in Redis right now (for ten minutes); resolves to the hold id. */
+export async function shopperHolds(
+  world: JobsWorld,
+  journeyId: number,
+  seatIds: number[],
+): Promise<string> {
+  const held = await holdSeats(world.redis, world.prefix, {
+    journeyId,
+    request: { kind: 'seats', seatIds },
+    holder: { subject: subject('shopper'), tokenJti: randomUUID() },
+    ttlMs: 600_000,
+    nowMs: Date.now(),
+  });
+  if (!held.ok) throw new Error(held.reason);
+  return held.holdId;
 }
