@@ -43,6 +43,7 @@ export const defaultControllerConfig: Readonly<ControllerConfig> = Object.freeze
   limitedShare: 0.9,
   steadyBand: 0.05,
   minConversion: 0.2,
+  stretchedWindowSeconds: 12,
   recoveryInflation: 1.3,
   recoveryTicks: 3,
 });

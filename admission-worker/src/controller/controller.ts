@@ -100,7 +100,9 @@ export function decide(
   // The session cap is the backstop for load (a capacity drop whose admitted people are still
   // arriving); on a tick that reads clear headroom it does not bind (see sessionCap).
   const headroom = step.headroomStrength ?? 0;
-  const uncapped = step.headroomStrength !== null && headroom >= cfg.uncapStrength;
+  const uncapped =
+    (step.headroomStrength !== null && headroom >= cfg.uncapStrength) ||
+    idleOnOldCommits(inputs, cfg);
   // Little's law on what the backend serves, not only on the rate admitted: at the knee, people
   // admitted beyond the goodput are a backlog still on its way, and the cap on the goodput
   // stops admitting them before they arrive. Never below a share of the measured capacity, so
@@ -182,6 +184,26 @@ export function decide(
       ...spell,
     },
   };
+}
+
+/**
+ * Nothing at the booking backend (no connection busy or awaited, no request in flight) while
+ * its latency window has stretched back for want of commits. The booking API's window takes
+ * in its last commits when few come, so slow commits from before an idle spell still read as
+ * overload; the sessions counted active are not loading the backend (people who found their
+ * class sold out and never used their token, say), and a cap on them would admit nobody, so no
+ * new commit would ever refresh the window: a stall until those tokens expire (found by the
+ * end-to-end surge). Only the stretched window: an idle instant in a normal window (a momentary
+ * lull after a cut) keeps the cap, which the simulation needs (T8 6.1θ against 7.1θ without).
+ */
+function idleOnOldCommits(inputs: ControllerInputs, cfg: ControllerConfig): boolean {
+  const { booking } = inputs;
+  return (
+    booking.poolBusy === 0 &&
+    booking.poolWaiting === 0 &&
+    booking.inFlight === 0 &&
+    (booking.windowSeconds ?? 0) > cfg.stretchedWindowSeconds
+  );
 }
 
 /** The steady spell this tick belongs to: it goes on while the rate stays within the band. */

@@ -271,6 +271,9 @@ export interface ControllerConfig {
   /** A steady spell (for measuring the conversion) lasts while the rate stays within this
    * fraction of the rate it began at. */
   steadyBand: number;
+  /** A booking latency window reported longer than this (the booking API's is 10 s) has
+   * stretched back to older commits for want of new ones. */
+  stretchedWindowSeconds: number;
   /** The conversion is never taken below this: below it a reading is more likely a stall. */
   minConversion: number;
   /** Fresh latency at or below this multiple of its floor counts as recovered… */

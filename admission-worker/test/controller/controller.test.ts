@@ -348,6 +348,64 @@ describe('decide', () => {
     expect(ramp({ steadyBand: Number.POSITIVE_INFINITY }).conversion).toBeLessThan(0.8);
   });
 
+  it('does not stall on old slow commits while the booking backend sits idle', () => {
+    // Recorded in the end-to-end surge: commits were slowed and then fast again, but the cap
+    // had stopped admissions, so no commit came and the booking API's window stretched back
+    // to the slow ones (p95 1,880 ms over 10.5 → 22 s); 24 sessions of people who found their
+    // class sold out held the cap (18) until their tokens expired.
+    const stall = (windowGrows: boolean) => {
+      let state: ControllerState | null = null;
+      const admitted: number[] = [];
+      for (let t = 0; t < 34; t++) {
+        const base = healthyInputs({ nowMs: 1_000_000 + t * 1_000 });
+        const phase = t < 15 ? 'fast' : t < 19 ? 'slow' : 'idle';
+        const booking = {
+          ...base.booking,
+          windowSeconds: phase === 'idle' && windowGrows ? 10 + (t - 18) : 10,
+          commitSamples: phase === 'idle' ? 50 : 70,
+          commitP95Ms: phase === 'fast' ? 60 : phase === 'slow' ? 1_000 + 200 * (t - 15) : 1_880,
+          poolBusy: phase === 'slow' ? 10 : phase === 'fast' ? 2 : 0,
+          poolWaiting: phase === 'slow' ? 8 : 0,
+          poolMax: 10,
+          inFlight: phase === 'slow' ? 18 : phase === 'fast' ? 2 : 0,
+          requests: 250,
+        };
+        const r = decide(
+          {
+            ...base,
+            booking,
+            sessions: {
+              ...base.sessions,
+              active: phase === 'idle' ? 24 : 20,
+              meanSessionSeconds: 2.5,
+            },
+            bounds: {
+              ...base.bounds,
+              minPerSecond: 10,
+              maxActiveSessions: 600,
+              latencyTargetMs: 500,
+            },
+          },
+          state,
+          { initialRatePerSecond: 10 },
+        );
+        state = r.state;
+        if (phase === 'idle') admitted.push(r.decision.admit);
+      }
+      return admitted;
+    };
+    // Once the window reads longer than 12 s with nothing at the backend, the cap lets the
+    // operator's minimum through, and new commits can refresh the window.
+    expect(
+      stall(true)
+        .slice(-10)
+        .every((admit) => admit >= 9),
+    ).toBe(true);
+    // Negative control: the same idle backend with a normal 10 s window keeps the cap, which
+    // admits nobody (the rule is only for the stretched window, see idleOnOldCommits).
+    expect(stall(false).every((admit) => admit === 0)).toBe(true);
+  });
+
   it('is deterministic and its state survives a JSON round trip', () => {
     const tweak: Tweak = (i) => ({ ...i, booking: { ...i.booking, commitP95Ms: 70 } });
     const direct = run(40, tweak);

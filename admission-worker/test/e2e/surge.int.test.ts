@@ -389,7 +389,10 @@ describe('Tatkal surge through the whole stack', () => {
     const fastFrom = Date.now();
     await dropSlowCommits();
     progress(startedAt, `commits fast again at ${low.toFixed(1)} admissions/tick`);
-    const target = Math.max(2 * low, 8);
+    // Back to most of where they stood before the slowdown, and clearly above the low point
+    // (twice the low point when the cut was deep; with a shallow cut, twice the low point could
+    // ask for more than before the slowdown).
+    const target = Math.max(Math.min(2 * low, 0.8 * before), low + 2, 8);
     let raised = false;
     for (let waited = 0; waited < 60_000 && !raised; waited += 1_000) {
       await pause(1_000);
@@ -401,7 +404,15 @@ describe('Tatkal surge through the whole stack', () => {
       `admissions never rose from ${low}/tick to ${target}/tick after commits were fast again; last: ${await lastDecisions()}`,
     ).toBe(true);
 
-    progress(startedAt, 'admissions rose again');
+    // Which rules held admissions while they rose, so a slow rise in a CI log says why.
+    const rules = new Map<string, number>();
+    for (const record of (await decisions()).filter((r) => r.atMs >= fastFrom)) {
+      rules.set(record.decision.rule, (rules.get(record.decision.rule) ?? 0) + 1);
+    }
+    progress(
+      startedAt,
+      `admissions rose again; ticks by rule: ${JSON.stringify(Object.fromEntries(rules))}`,
+    );
     // The controller's part is shown. An operator's minimum outranks the controller: raising it
     // lets the rest of the queue (mostly visitors who will find the train sold out) through in
     // seconds rather than minutes, so the run stays short.
