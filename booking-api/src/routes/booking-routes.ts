@@ -23,20 +23,12 @@ import {
   HoldParams,
   HoldSchema,
   JourneyParams,
+  json,
   PnrParams,
+  problems,
+  security,
   WaitlistBody,
 } from './schemas.ts';
-
-const json = <S>(schema: S, description: string) => ({
-  description,
-  content: { 'application/json': { schema } },
-});
-const problem = {
-  description: 'RFC 9457 problem',
-  content: { 'application/problem+json': { schema: AnyJson } },
-};
-const problems = (...statuses: number[]) => Object.fromEntries(statuses.map((s) => [s, problem]));
-const security = [{ admissionToken: [] }];
 
 const limitBody = limitRequestBody(8 * 1024);
 

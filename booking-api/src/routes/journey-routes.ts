@@ -6,18 +6,15 @@ import type { BookingApiDeps } from '../deps.ts';
 import { readJourneyDetails } from '../flows/journey-details.ts';
 import { readSeatMap } from '../flows/seat-map.ts';
 import { assertCovers, assertJourney } from '../gate/admission.ts';
-import { AnyJson, JourneyParams, JourneySchema, SeatMapQuery, SeatMapSchema } from './schemas.ts';
-
-const json = <S>(schema: S, description: string) => ({
-  description,
-  content: { 'application/json': { schema } },
-});
-const problem = {
-  description: 'RFC 9457 problem',
-  content: { 'application/problem+json': { schema: AnyJson } },
-};
-const problems = (...statuses: number[]) => Object.fromEntries(statuses.map((s) => [s, problem]));
-const security = [{ admissionToken: [] }];
+import {
+  JourneyParams,
+  JourneySchema,
+  json,
+  problems,
+  SeatMapQuery,
+  SeatMapSchema,
+  security,
+} from './schemas.ts';
 
 const journeyRoute = createRoute({
   method: 'get',

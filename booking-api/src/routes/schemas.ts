@@ -190,3 +190,17 @@ export const JourneySchema = z
     classes: z.array(z.object({ classCode: z.string(), coaches: z.array(z.string()) })),
   })
   .openapi('Journey');
+
+// Route declaration helpers shared by the business routes.
+export const json = <S>(schema: S, description: string) => ({
+  description,
+  content: { 'application/json': { schema } },
+});
+const problem = {
+  description: 'RFC 9457 problem',
+  content: { 'application/problem+json': { schema: AnyJson } },
+};
+export const problems = (...statuses: number[]) =>
+  Object.fromEntries(statuses.map((s) => [s, problem]));
+/** Every business route: a bearer admission token. */
+export const security = [{ admissionToken: [] }];

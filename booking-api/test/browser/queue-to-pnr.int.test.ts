@@ -2,7 +2,6 @@
 // services as processes: the waiting room admits the visitor, the queue page sends them to the
 // booking page with the token in the URL fragment, and the page holds, books and pays.
 import { mkdtemp, writeFile } from 'node:fs/promises';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createDbClient, type DbClient, seedDemoSale } from '@tatkal/drizzle';
@@ -15,6 +14,7 @@ import { Redis } from 'ioredis';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type Browsers, closeBrowsers } from '../../../infra/testing/chromium.ts';
+import { freePort } from '../../../infra/testing/ports.ts';
 import {
   isolatedServiceEnv,
   type ServiceProcess,
@@ -42,19 +42,6 @@ let db: DbClient;
 let redis: Redis;
 let prefix = '';
 let journeyId = 0;
-
-/** A free loopback port: the waiting room must know the booking page's address before it starts. */
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      const port = typeof address === 'object' && address ? address.port : 0;
-      server.close(() => resolve(port));
-    });
-  });
-}
 
 beforeAll(async () => {
   await prepareScreenshots();

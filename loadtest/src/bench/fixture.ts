@@ -3,13 +3,13 @@
 // waiting-room processes started exactly as an operator would start them.
 import { randomBytes } from 'node:crypto';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { createDbClient, type DbClient, rooms, seedDemoSale } from '@tatkal/drizzle';
 import { generateSigningKey } from '@tatkal/waiting-room';
 import { Redis } from 'ioredis';
+import { freePort } from '../../../infra/testing/ports.ts';
 import { type BenchChild, spawnChild } from './children.ts';
 import { type Cleanup, progress } from './cleanup.ts';
 import type { BenchOptions } from './options.ts';
@@ -101,19 +101,6 @@ export async function createWorld(cleanup: Cleanup, options: BenchOptions): Prom
   };
 }
 
-/** A free loopback port (the service logs its URL only at info level, and the bench runs it at warn). */
-export function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      const port = typeof address === 'object' && address ? address.port : 0;
-      server.close(() => resolve(port));
-    });
-  });
-}
-
 export async function waitForHealthy(
   url: string,
   child: BenchChild,
@@ -143,6 +130,7 @@ export async function startWaitingRoom(
   options: BenchOptions,
   name: string,
 ): Promise<ServiceHandle> {
+  // Chosen here: the service logs its URL only at info level, and the bench runs it at warn.
   const port = await freePort();
   const child = spawnChild(
     cleanup,

@@ -4,9 +4,10 @@
 // serves the public keys (JWKS) the booking API verifies tokens with: no visitor goes there.
 import { fileURLToPath } from 'node:url';
 import { admissionTokenType, readKeyFile } from '@tatkal/waiting-room';
+import { freePort } from '../../../infra/testing/ports.ts';
 import { type BenchChild, spawnChild } from '../bench/children.ts';
 import type { Cleanup } from '../bench/cleanup.ts';
-import { freePort, waitForHealthy } from '../bench/fixture.ts';
+import { waitForHealthy } from '../bench/fixture.ts';
 import type { SurgeOptions } from './options.ts';
 import type { SurgeWorld } from './world.ts';
 
